@@ -1,0 +1,154 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  jsonb,
+  pgPolicy,
+  pgRole,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth";
+
+/** The role every app query runs as (migrations create it); row-level security applies to it. */
+export const appRole = pgRole("dm_app").existing();
+
+export const ROLES = ["owner", "admin", "member", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+const currentOrg = sql`nullif(current_setting('app.org_id', true), '')::uuid`;
+const currentUser = sql`nullif(current_setting('app.user_id', true), '')::uuid`;
+
+/** RLS: rows are visible and writable only inside a transaction scoped to their organization. */
+export function tenantPolicy(name: string, orgColumn = sql`org_id`) {
+  return pgPolicy(`${name}_tenant_isolation`, {
+    as: "permissive",
+    for: "all",
+    to: appRole,
+    using: sql`${orgColumn} = ${currentOrg}`,
+    withCheck: sql`${orgColumn} = ${currentOrg}`,
+  });
+}
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [
+    tenantPolicy("organizations", sql`id`),
+    // A user sees the organizations they belong to (the org switcher), nothing else.
+    pgPolicy("organizations_member_read", {
+      for: "select",
+      to: appRole,
+      using: sql`exists (select 1 from memberships m where m.org_id = organizations.id and m.user_id = ${currentUser})`,
+    }),
+  ],
+).enableRLS();
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("memberships_org_user_idx").on(t.orgId, t.userId),
+    index("memberships_user_idx").on(t.userId),
+    tenantPolicy("memberships"),
+    pgPolicy("memberships_own_read", { for: "select", to: appRole, using: sql`user_id = ${currentUser}` }),
+  ],
+).enableRLS();
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedById: uuid("invited_by_id").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastSentAt: timestamp("last_sent_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("invitations_org_idx").on(t.orgId), tenantPolicy("invitations")],
+).enableRLS();
+
+export const auditLogs = pgTable(
+  "audit_logs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    actorEmail: text("actor_email"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_logs_org_created_idx").on(t.orgId, t.createdAt), tenantPolicy("audit_logs")],
+).enableRLS();
+
+export const ssoConnections = pgTable(
+  "sso_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    issuer: text("issuer").notNull(),
+    clientId: text("client_id").notNull(),
+    /** AES-256-GCM ciphertext (lib/crypto.ts); never leaves the server. */
+    clientSecretEncrypted: text("client_secret_encrypted").notNull(),
+    domains: text("domains").array().notNull(),
+    enforced: boolean("enforced").notNull().default(false),
+    enabled: boolean("enabled").notNull().default(true),
+    defaultRole: text("default_role", { enum: ROLES }).notNull().default("member"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("sso_connections_org_idx").on(t.orgId), tenantPolicy("sso_connections")],
+).enableRLS();
+
+/**
+ * Email domain → connection routing for "Continue with SSO". A domain belongs to one
+ * organization; it is looked up before anyone is signed in, so it is read by the system role.
+ */
+export const ssoDomains = pgTable(
+  "sso_domains",
+  {
+    domain: text("domain").primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => ssoConnections.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("sso_domains_org_idx").on(t.orgId), tenantPolicy("sso_domains")],
+).enableRLS();

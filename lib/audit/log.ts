@@ -1,0 +1,53 @@
+import type { Tx } from "@/db";
+import { auditLogs } from "@/db/schema";
+import type { RequestMeta } from "@/lib/request-meta";
+
+/** Every audited action has a name here, so the audit page can filter by it. */
+export const AUDIT_ACTIONS = [
+  "auth.sign_in",
+  "auth.sign_in_sso",
+  "org.create",
+  "org.update",
+  "org.delete",
+  "member.join",
+  "member.role_change",
+  "member.remove",
+  "member.leave",
+  "invitation.create",
+  "invitation.resend",
+  "invitation.revoke",
+  "invitation.accept",
+  "project.create",
+  "project.update",
+  "project.archive",
+  "project.unarchive",
+  "sso.create",
+  "sso.update",
+  "sso.delete",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditEntry = {
+  orgId: string;
+  actor: { id: string; email: string } | null;
+  action: AuditAction;
+  target?: { type: string; id: string };
+  metadata?: Record<string, unknown>;
+  meta?: RequestMeta;
+};
+
+/** Written inside the mutation's own transaction: if the change commits, so does its record. */
+export async function writeAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLogs).values({
+    orgId: entry.orgId,
+    actorId: entry.actor?.id ?? null,
+    actorEmail: entry.actor?.email ?? null,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    metadata: entry.metadata ?? {},
+    ip: entry.meta?.ip ?? null,
+    userAgent: entry.meta?.userAgent ?? null,
+  });
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one module that reads `process.env`. Everything is optional in development so a fresh
+ * laptop runs with no configuration; production refuses to start without a secret.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NEXT_PHASE: optionalString,
+  DATABASE_URL: optionalString.pipe(z.url({ message: "DATABASE_URL must be a postgres:// URL" }).optional()),
+  PGLITE_DIR: optionalString,
+  AUTH_SECRET: optionalString.pipe(
+    z
+      .string()
+      .min(32, "AUTH_SECRET must be at least 32 characters (try `openssl rand -base64 32`)")
+      .optional(),
+  ),
+  ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, "ENCRYPTION_KEY must be 32 bytes, base64 (`openssl rand -base64 32`)")
+      .optional(),
+  ),
+  APP_URL: optionalString.pipe(
+    z.url({ message: "APP_URL must be a URL like https://app.example.com" }).optional(),
+  ),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  SMTP_URL: optionalString.pipe(
+    z.url({ message: "SMTP_URL must look like smtp://user:pass@host:587" }).optional(),
+  ),
+  MAIL_FROM: optionalString.default("DafnckMachine <no-reply@localhost>"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Allows http:// OIDC issuers (the local test IdP); never set this in production.
+  SSO_ALLOW_INSECURE_ISSUER: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `  - ${i.path.join(".") || "env"}: ${i.message}`).join("\n");
+}
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment configuration:\n${formatIssues(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+const globalForEnv = globalThis as unknown as { __dmEnv?: Env; __dmSecretNoticeShown?: boolean };
+
+export function env(): Env {
+  globalForEnv.__dmEnv ??= load();
+  return globalForEnv.__dmEnv;
+}
+
+export const isProduction = () => env().NODE_ENV === "production";
+export const isBuildPhase = () => env().NEXT_PHASE === "phase-production-build";
+export const isNodeRuntime = () => process.env.NEXT_RUNTIME === "nodejs" || !process.env.NEXT_RUNTIME;
+
+/** Where the embedded database and generated development secrets live. */
+export function dataDir(): string {
+  return path.resolve(env().PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"), "..");
+}
+
+export function pgliteDir(): string {
+  return path.resolve(env().PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"));
+}
+
+/**
+ * AUTH_SECRET signs session tokens. Development generates one into a git-ignored file so a fresh
+ * checkout works; production must be given one.
+ */
+export function authSecret(): string {
+  const e = env();
+  if (e.AUTH_SECRET) return e.AUTH_SECRET;
+  if (e.NODE_ENV === "production" && !isBuildPhase()) {
+    throw new Error(
+      "AUTH_SECRET is not set. Production needs a secret of at least 32 characters: " +
+        "set AUTH_SECRET (generate one with `openssl rand -base64 32`).",
+    );
+  }
+  const dir = dataDir();
+  const file = path.join(dir, "auth-secret");
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  }
+  if (!globalForEnv.__dmSecretNoticeShown) {
+    globalForEnv.__dmSecretNoticeShown = true;
+    console.info(`[env] AUTH_SECRET is not set; using the development secret in ${file}`);
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/** Checked once when the server starts, so a misconfigured production deploy fails fast. */
+export function assertStartupEnv(): void {
+  env();
+  if (isProduction()) authSecret();
+}
+
+export function oauthProviders() {
+  const e = env();
+  return {
+    github:
+      e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET
+        ? { clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET }
+        : null,
+    google:
+      e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET
+        ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }
+        : null,
+  };
+}
