@@ -1,0 +1,30 @@
+import type { Metadata, Viewport } from "next";
+import type * as React from "react";
+import { Providers } from "@/components/providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "DafnckMachine", template: "%s · DafnckMachine" },
+  description:
+    "An agent swarm for your organization: plan a software goal into phases and tasks, run specialist agents in parallel, and ship with reviewer gates and human approvals.",
+  applicationName: "DafnckMachine",
+  icons: { icon: { url: "/favicon.svg", type: "image/svg+xml" } },
+};
+
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#09090b" },
+  ],
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    // next-themes sets the theme class on <html> before hydration.
+    <html lang="en" suppressHydrationWarning>
+      <body className="min-h-dvh">
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}
