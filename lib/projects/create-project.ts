@@ -1,0 +1,52 @@
+import "server-only";
+import type { Tx } from "@/db";
+import { projects } from "@/db/schema";
+import { AppError, isUniqueViolation } from "@/lib/errors";
+import type { OrgContext } from "@/lib/orgs/context";
+import { slugsLike, toProject } from "./queries";
+import type { CreateProjectInput } from "./schemas";
+import { firstFreeSlug, suggestSlug } from "./slug";
+import type { Project } from "./types";
+
+export const slugTaken = () =>
+  new AppError("conflict", "Another project in this organization already uses that slug.", {
+    fieldErrors: { slug: ["This slug is already used by another project in this organization."] },
+  });
+
+async function freeSlugFor(tx: Tx, orgId: string, name: string): Promise<string> {
+  const base = suggestSlug(name);
+  return firstFreeSlug(base, await slugsLike(tx, orgId, base));
+}
+
+/**
+ * Creates a project. A slug the caller chose must be free; a slug suggested from the name gets
+ * a numeric suffix when taken, so an API client can create "Website" twice without thinking.
+ */
+export async function createProject(ctx: OrgContext, input: CreateProjectInput): Promise<Project> {
+  try {
+    return await ctx.tx(async (tx) => {
+      const slug = input.slug ?? (await freeSlugFor(tx, ctx.org.id, input.name));
+      const [row] = await tx
+        .insert(projects)
+        .values({
+          orgId: ctx.org.id,
+          name: input.name,
+          slug,
+          description: input.description,
+          brief: input.brief,
+          createdById: ctx.user.id,
+        })
+        .returning();
+      if (!row) throw new Error("project insert returned no row");
+      await ctx.audit(tx, {
+        action: "project.create",
+        target: { type: "project", id: row.id },
+        metadata: { name: row.name, slug: row.slug },
+      });
+      return toProject(row, { id: ctx.user.id, name: ctx.user.name, email: ctx.user.email });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw slugTaken();
+    throw error;
+  }
+}
