@@ -1,0 +1,103 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { AuthCard } from "@/components/auth/auth-card";
+import { AcceptInvitationButton } from "@/components/invitations/accept-invitation-button";
+import { Alert, AlertDescription } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { signOutAction } from "@/lib/auth/actions";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getCurrentUser } from "@/lib/auth/session";
+import { emailMismatchMessage, INVITATION_UNUSABLE } from "@/lib/invitations/accept-invitation";
+import { findInvitationByToken } from "@/lib/invitations/find-invitation-by-token";
+
+export const metadata: Metadata = { title: "Invitation", robots: { index: false } };
+
+const UNUSABLE_TITLES = {
+  expired: "This invitation has expired",
+  revoked: "This invitation was revoked",
+  accepted: "This invitation was already used",
+} as const;
+
+export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+  await connection();
+  const { token } = await params;
+  const [invitation, user] = await Promise.all([findInvitationByToken(token), getCurrentUser()]);
+  const here = `/invite/${encodeURIComponent(token)}`;
+
+  if (!invitation) {
+    return (
+      <AuthCard
+        title="Invitation not found"
+        description="This link is not valid. Check that you opened the whole link from the email, or ask for a new invitation."
+      >
+        <Button asChild variant="outline" className="w-full">
+          <Link href={user ? "/orgs" : "/"}>{user ? "Go to your organizations" : "Go to the home page"}</Link>
+        </Button>
+      </AuthCard>
+    );
+  }
+
+  if (invitation.status !== "pending") {
+    return (
+      <AuthCard
+        title={UNUSABLE_TITLES[invitation.status]}
+        description={INVITATION_UNUSABLE[invitation.status]}
+      >
+        <Button asChild variant="outline" className="w-full">
+          <Link href={user ? "/orgs" : "/sign-in"}>{user ? "Go to your organizations" : "Sign in"}</Link>
+        </Button>
+      </AuthCard>
+    );
+  }
+
+  const description = (
+    <>
+      {invitation.invitedBy ? `${invitation.invitedBy} invited` : "You are invited as"}{" "}
+      <span className="font-medium text-foreground">{invitation.email}</span> to join{" "}
+      <span className="font-medium text-foreground">{invitation.orgName}</span> as{" "}
+      {ROLE_LABELS[invitation.role].toLowerCase()}.
+    </>
+  );
+
+  if (!user) {
+    const callback = `callbackUrl=${encodeURIComponent(here)}`;
+    return (
+      <AuthCard title={`Join ${invitation.orgName}`} description={description}>
+        <div className="grid gap-3">
+          <Button asChild className="w-full">
+            <Link href={`/sign-in?${callback}`}>Sign in to accept</Link>
+          </Button>
+          <Button asChild variant="outline" className="w-full">
+            <Link href={`/sign-up?${callback}`}>Create an account to accept</Link>
+          </Button>
+          <p className="text-center text-muted-foreground text-sm">Use {invitation.email} to accept.</p>
+        </div>
+      </AuthCard>
+    );
+  }
+
+  if (invitation.email.toLowerCase() !== user.email.toLowerCase()) {
+    return (
+      <AuthCard title="This invitation is for another account" description={description}>
+        <div className="grid gap-4">
+          <Alert variant="warning">
+            <AlertDescription>{emailMismatchMessage(invitation.email, user.email)}</AlertDescription>
+          </Alert>
+          <form action={signOutAction}>
+            <Button type="submit" variant="outline" className="w-full">
+              Sign out
+            </Button>
+          </form>
+          <p className="text-center text-muted-foreground text-sm">Then open the invitation link again.</p>
+        </div>
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard title={`Join ${invitation.orgName}`} description={description}>
+      <AcceptInvitationButton token={token} orgName={invitation.orgName} />
+    </AuthCard>
+  );
+}
