@@ -13,6 +13,9 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "tests/e2e/**", ".next/**"],
     setupFiles: ["tests/support/setup.ts"],
+    // next-auth imports `next/server` without an extension, which Node's ESM loader refuses;
+    // inlining lets Vite resolve it.
+    server: { deps: { inline: ["next-auth"] } },
     globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

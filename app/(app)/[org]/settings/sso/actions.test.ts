@@ -1,0 +1,115 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ssoConnections } from "@/db/schema";
+import { createTeam } from "@/tests/support/factories";
+import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
+import { auditCount, rowCount } from "@/tests/support/org-helpers";
+import { actAs } from "@/tests/support/session";
+import { deleteSsoConnectionAction, saveSsoConnectionAction } from "./actions";
+
+const SECRET = "action-test-client-secret";
+let idp: TestOidcProvider;
+
+beforeAll(async () => {
+  process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
+  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+  idp = await startOidcProvider({
+    port: 0,
+    clientId: "c",
+    clientSecret: "s",
+    redirectUris: ["http://localhost/cb"],
+  });
+});
+afterAll(async () => {
+  await idp.stop();
+  process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
+  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+});
+
+const uniqueDomain = () => `action-${Math.random().toString(36).slice(2, 8)}.test`;
+const input = () => ({ issuer: idp.issuer, clientId: "dm", clientSecret: SECRET, domains: uniqueDomain() });
+const connections = (orgId: string) => rowCount(ssoConnections, eq(ssoConnections.orgId, orgId));
+
+describe("SSO settings actions", () => {
+  it("saves (from form data) and deletes for an admin, audited, never returning the secret", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const form = new FormData();
+    for (const [k, v] of Object.entries({
+      ...input(),
+      enforced: "on",
+      enabled: "on",
+      defaultRole: "member",
+    })) {
+      form.set(k, v);
+    }
+    const saved = await saveSsoConnectionAction(t.org.slug, form);
+    expect(saved.ok).toBe(true);
+    expect(JSON.stringify(saved)).not.toContain(SECRET);
+    expect(saved.ok && saved.data).toMatchObject({ hasSecret: true, enforced: true, enabled: true });
+    expect(await auditCount(t.org.id, "sso.create")).toBe(1);
+
+    const deleted = await deleteSsoConnectionAction(t.org.slug, {});
+    expect(deleted.ok).toBe(true);
+    expect(await connections(t.org.id)).toBe(0);
+    expect(await auditCount(t.org.id, "sso.delete")).toBe(1);
+  });
+
+  it("answers not_found to a user of another organization", async () => {
+    const t = await createTeam();
+    actAs(t.outsider);
+    expect(await saveSsoConnectionAction(t.org.slug, input())).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(await deleteSsoConnectionAction(t.org.slug, {})).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(await connections(t.org.id)).toBe(0);
+  });
+
+  it("answers forbidden to members and viewers", async () => {
+    const t = await createTeam();
+    actAs(t.owner);
+    expect((await saveSsoConnectionAction(t.org.slug, input())).ok).toBe(true);
+    for (const user of [t.member, t.viewer]) {
+      actAs(user);
+      expect(await saveSsoConnectionAction(t.org.slug, input())).toMatchObject({
+        ok: false,
+        error: { code: "forbidden" },
+      });
+      expect(await deleteSsoConnectionAction(t.org.slug, {})).toMatchObject({
+        ok: false,
+        error: { code: "forbidden" },
+      });
+    }
+    expect(await connections(t.org.id)).toBe(1);
+    expect(await auditCount(t.org.id)).toBe(1);
+  });
+
+  it("returns field errors for bad input and writes nothing", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const result = await saveSsoConnectionAction(t.org.slug, {
+      issuer: "not a url",
+      clientId: "",
+      domains: "gmail.com",
+      enforced: true,
+      enabled: false,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe("validation");
+    expect(Object.keys(result.error.fieldErrors ?? {}).sort()).toEqual([
+      "clientId",
+      "domains",
+      "enforced",
+      "issuer",
+    ]);
+    const aboveOwnRole = await saveSsoConnectionAction(t.org.slug, { ...input(), defaultRole: "owner" });
+    expect(aboveOwnRole).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await connections(t.org.id)).toBe(0);
+    expect(await auditCount(t.org.id)).toBe(0);
+  });
+});

@@ -1,0 +1,172 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ssoConnections, ssoDomains } from "@/db/schema";
+import { createTeam } from "@/tests/support/factories";
+import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
+import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
+import { actAs } from "@/tests/support/session";
+import { DELETE, GET, PUT } from "./route";
+
+const SECRET = "route-test-client-secret";
+let idp: TestOidcProvider;
+
+beforeAll(async () => {
+  process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
+  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+  idp = await startOidcProvider({
+    port: 0,
+    clientId: "c",
+    clientSecret: "s",
+    redirectUris: ["http://localhost/cb"],
+  });
+});
+afterAll(async () => {
+  await idp.stop();
+  process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
+  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+});
+
+const url = (org: string) => `/api/orgs/${org}/sso`;
+const body = (domain: string) => ({
+  issuer: idp.issuer,
+  clientId: "dm",
+  clientSecret: SECRET,
+  domains: [domain],
+});
+const uniqueDomain = () => `route-${Math.random().toString(36).slice(2, 8)}.test`;
+
+async function put(org: string, payload: unknown) {
+  return PUT(jsonRequest(url(org), "PUT", payload), routeArgs({ org }));
+}
+
+describe("/api/orgs/[org]/sso", () => {
+  it("lets an admin create, read, update and delete the connection without ever returning the secret", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const empty = await GET(jsonRequest(url(t.org.slug), "GET"), routeArgs({ org: t.org.slug }));
+    expect(await empty.json()).toEqual({ connection: null, redirectUri: null });
+
+    const domain = uniqueDomain();
+    const created = await put(t.org.slug, { ...body(domain), enforced: true, defaultRole: "viewer" });
+    expect(created.status).toBe(200);
+    const text = await created.text();
+    expect(text).not.toContain(SECRET);
+    const { connection, redirectUri } = JSON.parse(text);
+    expect(connection).toMatchObject({
+      hasSecret: true,
+      domains: [domain],
+      enforced: true,
+      defaultRole: "viewer",
+    });
+    expect(redirectUri).toBe(`http://localhost/api/auth/callback/sso-${connection.id}`);
+    expect(await auditCount(t.org.id, "sso.create")).toBe(1);
+
+    const read = await GET(jsonRequest(url(t.org.slug), "GET"), routeArgs({ org: t.org.slug }));
+    expect(await read.text()).not.toContain(SECRET);
+
+    const updated = await put(t.org.slug, { ...body(domain), clientSecret: "", clientId: "dm-2" });
+    expect(updated.status).toBe(200);
+    expect((await updated.json()).connection).toMatchObject({ clientId: "dm-2", hasSecret: true });
+    expect(await auditCount(t.org.id, "sso.update")).toBe(1);
+
+    const deleted = await DELETE(jsonRequest(url(t.org.slug), "DELETE"), routeArgs({ org: t.org.slug }));
+    expect(deleted.status).toBe(204);
+    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, t.org.id))).toBe(0);
+    expect(await auditCount(t.org.id, "sso.delete")).toBe(1);
+    const again = await DELETE(jsonRequest(url(t.org.slug), "DELETE"), routeArgs({ org: t.org.slug }));
+    expect(again.status).toBe(404);
+  });
+
+  it("answers 404 to a user of another organization, for every method, and writes nothing", async () => {
+    const t = await createTeam();
+    actAs(t.outsider);
+    const args = routeArgs({ org: t.org.slug });
+    expect((await GET(jsonRequest(url(t.org.slug), "GET"), args)).status).toBe(404);
+    expect((await put(t.org.slug, body(uniqueDomain()))).status).toBe(404);
+    expect((await DELETE(jsonRequest(url(t.org.slug), "DELETE"), args)).status).toBe(404);
+    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, t.org.id))).toBe(0);
+  });
+
+  it("answers 403 to members and viewers (no sso.manage), for every method", async () => {
+    const t = await createTeam();
+    for (const user of [t.member, t.viewer]) {
+      actAs(user);
+      const args = routeArgs({ org: t.org.slug });
+      expect((await GET(jsonRequest(url(t.org.slug), "GET"), args)).status).toBe(403);
+      expect((await put(t.org.slug, body(uniqueDomain()))).status).toBe(403);
+      expect((await DELETE(jsonRequest(url(t.org.slug), "DELETE"), args)).status).toBe(403);
+    }
+    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, t.org.id))).toBe(0);
+  });
+
+  it("answers 401 when signed out", async () => {
+    const t = await createTeam();
+    actAs(null);
+    expect((await GET(jsonRequest(url(t.org.slug), "GET"), routeArgs({ org: t.org.slug }))).status).toBe(401);
+  });
+
+  it("rejects bad input with clear 4xx and field messages, writing nothing", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const malformed = await PUT(
+      new Request(`http://localhost${url(t.org.slug)}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: "{not json",
+      }),
+      routeArgs({ org: t.org.slug }),
+    );
+    expect(malformed.status).toBe(400);
+
+    const notJson = await PUT(
+      new Request(`http://localhost${url(t.org.slug)}`, { method: "PUT", body: "issuer=x" }),
+      routeArgs({ org: t.org.slug }),
+    );
+    expect(notJson.status).toBe(415);
+
+    const oversized = await put(t.org.slug, { ...body(uniqueDomain()), clientId: "x".repeat(70_000) });
+    expect(oversized.status).toBe(413);
+
+    const wrongTypes = await put(t.org.slug, {
+      issuer: 42,
+      clientId: ["x"],
+      domains: "gmail.com",
+      enforced: "maybe",
+    });
+    expect(wrongTypes.status).toBe(422);
+    const error = await errorOf(wrongTypes);
+    expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual([
+      "clientId",
+      "domains",
+      "enforced",
+      "issuer",
+    ]);
+    expect(error.fieldErrors?.domains?.[0]).toMatch(/public email domain/);
+
+    const unreachable = await put(t.org.slug, { ...body(uniqueDomain()), issuer: "http://127.0.0.1:1" });
+    expect(unreachable.status).toBe(422);
+    expect((await errorOf(unreachable)).fieldErrors?.issuer?.[0]).toMatch(/Could not reach/);
+
+    const aboveOwnRole = await put(t.org.slug, { ...body(uniqueDomain()), defaultRole: "owner" });
+    expect(aboveOwnRole.status).toBe(403);
+
+    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, t.org.id))).toBe(0);
+    expect(await rowCount(ssoDomains, eq(ssoDomains.orgId, t.org.id))).toBe(0);
+    expect(await auditCount(t.org.id)).toBe(0);
+  });
+
+  it("answers 409 with a field message when another organization owns a domain", async () => {
+    const a = await createTeam();
+    const b = await createTeam();
+    const domain = uniqueDomain();
+    actAs(a.admin);
+    expect((await put(a.org.slug, body(domain))).status).toBe(200);
+    actAs(b.owner);
+    const res = await put(b.org.slug, body(domain));
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).fieldErrors?.domains).toEqual([
+      `${domain} is already connected to another organization's SSO.`,
+    ]);
+    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, b.org.id))).toBe(0);
+  });
+});

@@ -1,0 +1,385 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { GET as authRouteGet } from "@/app/api/auth/[...nextauth]/route";
+import { getDb } from "@/db";
+import { auditLogs, memberships, ssoConnections, userSessions, users } from "@/db/schema";
+import { parseWith } from "@/lib/api/route";
+import { resolveOrgContext } from "@/lib/orgs/context";
+import { ssoConnectionInputSchema } from "@/lib/sso/schemas";
+import { upsertSsoConnection } from "@/lib/sso/upsert-connection";
+import { createTeam } from "@/tests/support/factories";
+import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
+import { signInAction, signOutAction, signUpAction, ssoSignInAction } from "./actions";
+import { IDLE } from "./form-state";
+import { auth } from "./index";
+import { hashPassword } from "./password";
+import { revokeUserSessions } from "./sessions";
+
+// The browser's cookies for the app: what `next/headers` shows server code and what it sets.
+const jar = vi.hoisted(() => new Map<string, string>());
+vi.mock("next/headers", () => {
+  const serialize = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  return {
+    headers: async () =>
+      new Headers({
+        host: "localhost:3000",
+        "x-forwarded-proto": "http",
+        "x-forwarded-for": "198.51.100.4",
+        "user-agent": "vitest-browser",
+        cookie: serialize(),
+      }),
+    cookies: async () => ({
+      get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
+      getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+      set: (name: string, value: string, options?: { maxAge?: number; expires?: Date | number }) => {
+        const expired =
+          options?.maxAge === 0 ||
+          (options?.expires !== undefined && new Date(options.expires).getTime() < Date.now());
+        if (expired || value === "") jar.delete(name);
+        else jar.set(name, value);
+      },
+      delete: (name: string) => jar.delete(name),
+    }),
+  };
+});
+
+const APP = "http://localhost:3000";
+const uid = () => randomUUID().slice(0, 8);
+
+function form(values: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(values)) data.set(k, v);
+  return data;
+}
+
+/** Runs a server action that must end in `redirect()`; returns where it redirects. */
+async function redirectOf(run: Promise<unknown>): Promise<string> {
+  const error = await run.then(
+    (value) => {
+      throw new Error(`expected a redirect, got ${JSON.stringify(value)}`);
+    },
+    (e: unknown) => e,
+  );
+  const digest = (error as { digest?: string }).digest;
+  if (!digest?.startsWith("NEXT_REDIRECT")) throw error;
+  return digest.split(";").slice(2, -2).join(";");
+}
+
+function storeSetCookies(res: Response, target: Map<string, string>) {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair = "", ...attrs] = line.split(";");
+    const name = pair.slice(0, pair.indexOf("="));
+    const value = pair.slice(pair.indexOf("=") + 1);
+    const expired = attrs.some((a) => /^\s*max-age=0$/i.test(a) || /expires=thu, 01 jan 1970/i.test(a));
+    if (expired || value === "") target.delete(name);
+    else target.set(name, value);
+  }
+}
+
+/** A browser at the IdP: follows redirects, fills the dev login form, stops when sent back to the app. */
+async function loginAtIdp(authorizeUrl: string, login: string): Promise<string> {
+  const idpCookies = new Map<string, string>();
+  let url = authorizeUrl;
+  let init: RequestInit = {};
+  for (let hop = 0; hop < 10; hop++) {
+    const res = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...idpCookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+    });
+    storeSetCookies(res, idpCookies);
+    init = {};
+    const location = res.headers.get("location");
+    if (location) {
+      url = new URL(location, url).toString();
+      if (url.startsWith(APP)) return url;
+      continue;
+    }
+    const html = await res.text();
+    const action = html.match(/<form[^>]*action="([^"]+)"/)?.[1];
+    if (!action || !html.includes('name="login"'))
+      throw new Error(`unexpected IdP page (${res.status}): ${html.slice(0, 300)}`);
+    url = new URL(action.replaceAll("&amp;", "&"), url).toString();
+    init = {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ prompt: "login", login, password: "anything" }).toString(),
+    };
+  }
+  throw new Error("too many redirects at the IdP");
+}
+
+/** The IdP's redirect back to the app, handled by the real Auth.js route. */
+async function callback(url: string): Promise<Response> {
+  const res = await authRouteGet(
+    new NextRequest(url, {
+      headers: {
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+        "user-agent": "vitest-browser",
+        "x-forwarded-for": "198.51.100.4",
+      },
+    }),
+  );
+  storeSetCookies(res, jar);
+  return res;
+}
+
+const SESSION = "authjs.session-token";
+
+let idp: TestOidcProvider;
+let team: Awaited<ReturnType<typeof createTeam>>;
+const connectionId = randomUUID();
+const domain = `sso-${uid()}.test`;
+
+beforeAll(async () => {
+  process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
+  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+  idp = await startOidcProvider({
+    port: 0,
+    clientId: "dafnck",
+    clientSecret: "idp-secret",
+    redirectUris: [`${APP}/api/auth/callback/sso-${connectionId}`],
+  });
+  team = await createTeam();
+  const ctx = await resolveOrgContext(team.admin, team.org.slug, "sso.manage", { ip: null, userAgent: null });
+  await upsertSsoConnection(
+    ctx,
+    parseWith(ssoConnectionInputSchema, {
+      id: connectionId,
+      issuer: idp.issuer,
+      clientId: "dafnck",
+      clientSecret: "idp-secret",
+      domains: [domain],
+      defaultRole: "viewer",
+    }),
+  );
+});
+afterAll(async () => {
+  await idp.stop();
+  process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
+  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+});
+
+describe("SSO sign-in through a real OIDC provider", () => {
+  it("signs in, creates the user, adds a just-in-time membership, and lands in the organization", async () => {
+    jar.clear();
+    const email = `alice-${uid()}@${domain}`;
+    const authorizeUrl = await redirectOf(ssoSignInAction(IDLE, form({ email: email.toUpperCase() })));
+    const authorize = new URL(authorizeUrl);
+    expect(authorize.origin).toBe(idp.issuer);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`${APP}/api/auth/callback/sso-${connectionId}`);
+    expect(authorize.searchParams.get("login_hint")).toBe(email);
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorize.searchParams.get("nonce")).toBeTruthy();
+    expect(authorize.searchParams.get("state")).toBeTruthy();
+
+    const back = await loginAtIdp(authorizeUrl, email);
+    expect(back.startsWith(`${APP}/api/auth/callback/sso-${connectionId}?`)).toBe(true);
+    const res = await callback(back);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`${APP}/${team.org.slug}`);
+    expect(jar.get(SESSION)).toBeTruthy();
+
+    const session = await auth();
+    const db = await getDb();
+    const [user] = await db.select().from(users).where(eq(users.email, email));
+    if (!user) throw new Error("the SSO sign-in created no user");
+    expect(user.emailVerified).toBeInstanceOf(Date);
+    expect(session?.user).toMatchObject({ id: user.id, email });
+
+    const [membership] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.orgId, team.org.id), eq(memberships.userId, user.id)));
+    expect(membership?.role).toBe("viewer");
+    const audit = await db
+      .select({ action: auditLogs.action, actorId: auditLogs.actorId, ip: auditLogs.ip })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.orgId, team.org.id), eq(auditLogs.actorId, user.id)));
+    expect(audit.map((a) => a.action).sort()).toEqual(["auth.sign_in_sso", "member.join"]);
+    expect(audit[0]?.ip).toBe("198.51.100.4");
+    const sessions = await db.select().from(userSessions).where(eq(userSessions.userId, user.id));
+    expect(sessions).toMatchObject([{ provider: `sso-${connectionId}`, revokedAt: null }]);
+
+    // Signing in again keeps the membership (no second join).
+    jar.clear();
+    const again = await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email }))), email);
+    expect((await callback(again)).headers.get("location")).toBe(`${APP}/${team.org.slug}`);
+    const joins = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.actorId, user.id), eq(auditLogs.action, "member.join")));
+    expect(joins).toHaveLength(1);
+  });
+
+  it("links an existing password account with the same email", async () => {
+    jar.clear();
+    const db = await getDb();
+    const email = `bob-${uid()}@${domain}`;
+    const [bob] = await db
+      .insert(users)
+      .values({ email, name: "Bob", passwordHash: await hashPassword("Zebra-Lantern-42") })
+      .returning({ id: users.id });
+    const res = await callback(
+      await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email }))), email),
+    );
+    expect(res.headers.get("location")).toBe(`${APP}/${team.org.slug}`);
+    expect((await auth())?.user?.id).toBe(bob?.id);
+  });
+
+  it("refuses an email outside the connection's domains", async () => {
+    jar.clear();
+    const email = `mallory-${uid()}@elsewhere.test`;
+    const res = await callback(
+      await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email: `mallory@${domain}` }))), email),
+    );
+    expect(res.headers.get("location")).toMatch(/\/sign-in\?error=SsoDomain/);
+    expect(jar.has(SESSION)).toBe(false);
+    const db = await getDb();
+    expect(await db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
+  });
+
+  it("returns to the requested page when it is inside the organization", async () => {
+    jar.clear();
+    const email = `gina-${uid()}@${domain}`;
+    const inside = `/${team.org.slug}/projects?tab=all`;
+    const start = ssoSignInAction(IDLE, form({ email, callbackUrl: inside }));
+    expect((await callback(await loginAtIdp(await redirectOf(start), email))).headers.get("location")).toBe(
+      `${APP}${inside}`,
+    );
+    jar.clear();
+    const outside = ssoSignInAction(IDLE, form({ email, callbackUrl: `/${team.otherOrg.slug}` }));
+    expect((await callback(await loginAtIdp(await redirectOf(outside), email))).headers.get("location")).toBe(
+      `${APP}/${team.org.slug}`,
+    );
+  });
+
+  it("says when the organization turned its connection off", async () => {
+    const db = await getDb();
+    await db.update(ssoConnections).set({ enabled: false }).where(eq(ssoConnections.id, connectionId));
+    try {
+      const state = await ssoSignInAction(IDLE, form({ email: `x@${domain}` }));
+      expect(state.message).toMatch(/turned off/);
+    } finally {
+      await db.update(ssoConnections).set({ enabled: true }).where(eq(ssoConnections.id, connectionId));
+    }
+  });
+
+  it("says so when no organization owns the email's domain", async () => {
+    const state = await ssoSignInAction(IDLE, form({ email: "someone@no-sso-here.test" }));
+    expect(state).toMatchObject({ status: "error", message: "No SSO connection for this domain." });
+    expect(state.fieldErrors?.email?.[0]).toMatch(/No SSO connection for this domain/);
+  });
+});
+
+describe("sessions end on the next request", () => {
+  it("sign-out revokes the session row, so even the old cookie stops working", async () => {
+    jar.clear();
+    const email = `carol-${uid()}@${domain}`;
+    await callback(await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email }))), email));
+    const cookie = jar.get(SESSION) ?? "";
+    expect(cookie).not.toBe("");
+    expect((await auth())?.user?.email).toBe(email);
+
+    expect(await redirectOf(signOutAction())).toMatch(/\/sign-in$/);
+    expect(jar.has(SESSION)).toBe(false);
+    jar.set(SESSION, cookie);
+    expect(await auth()).toBeNull();
+  });
+
+  it("revoking a user's sessions (admin action, password reset) ends them", async () => {
+    jar.clear();
+    const email = `dave-${uid()}@${domain}`;
+    await callback(await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email }))), email));
+    const userId = (await auth())?.user?.id ?? "";
+    expect(userId).not.toBe("");
+    await revokeUserSessions(await getDb(), userId);
+    expect(await auth()).toBeNull();
+  });
+});
+
+describe("password sign-in through the server action", () => {
+  async function passwordUser(emailDomain = "example.test") {
+    const db = await getDb();
+    const email = `erin-${uid()}@${emailDomain}`;
+    await db
+      .insert(users)
+      .values({ email, name: "Erin", passwordHash: await hashPassword("Zebra-Lantern-42") });
+    return email;
+  }
+
+  it("signs in, sets the session cookie and redirects to the callback URL", async () => {
+    jar.clear();
+    const email = await passwordUser();
+    const to = await redirectOf(
+      signInAction(IDLE, form({ email, password: "Zebra-Lantern-42", callbackUrl: "/orgs?x=1" })),
+    );
+    expect(to).toBe(`${APP}/orgs?x=1`);
+    expect((await auth())?.user?.email).toBe(email);
+  });
+
+  it("refuses an external callback URL", async () => {
+    jar.clear();
+    const email = await passwordUser();
+    const to = await redirectOf(
+      signInAction(IDLE, form({ email, password: "Zebra-Lantern-42", callbackUrl: "//evil.example/x" })),
+    );
+    expect(to).toBe(`${APP}/orgs`);
+  });
+
+  it("shows the lockout message after 5 failures, even with the right password", async () => {
+    jar.clear();
+    const email = await passwordUser();
+    for (let i = 0; i < 5; i++) {
+      const state = await signInAction(IDLE, form({ email, password: `wrong-${i}` }));
+      expect(state).toMatchObject({
+        status: "error",
+        message: "Invalid email or password.",
+        values: { email },
+      });
+    }
+    const state = await signInAction(IDLE, form({ email, password: "Zebra-Lantern-42" }));
+    expect(state).toMatchObject({ status: "error", message: "Too many attempts. Try again in 15 minutes." });
+    expect(jar.has(SESSION)).toBe(false);
+  });
+
+  it("sends users of an enforced SSO domain to SSO, for sign-in and sign-up", async () => {
+    const db = await getDb();
+    const email = await passwordUser(domain);
+    await db.update(ssoConnections).set({ enforced: true }).where(eq(ssoConnections.id, connectionId));
+    try {
+      const state = await signInAction(IDLE, form({ email, password: "Zebra-Lantern-42" }));
+      expect(state).toMatchObject({
+        status: "error",
+        message: "Your organization requires single sign-on. Continue with SSO.",
+        ssoEmail: email,
+      });
+      const signUp = await signUpAction(
+        IDLE,
+        form({ name: "New", email: `new-${uid()}@${domain}`, password: "Zebra-Lantern-42" }),
+      );
+      expect(signUp).toMatchObject({ status: "error", ssoEmail: expect.stringContaining(domain) });
+    } finally {
+      await db.update(ssoConnections).set({ enforced: false }).where(eq(ssoConnections.id, connectionId));
+    }
+  });
+
+  it("signs a new account up and in", async () => {
+    jar.clear();
+    const email = `frank-${uid()}@example.test`;
+    const bad = await signUpAction(IDLE, form({ name: "", email, password: "password123456" }));
+    expect(bad.status).toBe("error");
+    expect(bad.fieldErrors?.name).toBeDefined();
+    expect(bad.fieldErrors?.password?.join(" ")).toMatch(/too easy to guess/);
+    const to = await redirectOf(
+      signUpAction(IDLE, form({ name: "Frank", email, password: "Zebra-Lantern-42" })),
+    );
+    expect(to).toBe(`${APP}/orgs`);
+    expect((await auth())?.user?.email).toBe(email);
+  });
+});

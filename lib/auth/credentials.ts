@@ -1,0 +1,48 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { users } from "@/db/schema";
+import type { RequestMeta } from "@/lib/request-meta";
+import { enforcedSsoFor } from "@/lib/sso/lookup";
+import { InvalidCredentials, LockedOut, SsoRequired } from "./errors";
+import { verifyAgainstDummy, verifyPassword } from "./password";
+import { lockoutStatus, recordSignInAttempt } from "./rate-limit";
+
+export const credentialsSchema = z.object({
+  email: z
+    .string({ error: "Enter your email." })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: "Enter a valid email address." }).max(320, "That email is too long.")),
+  password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024),
+});
+
+export type AuthorizedUser = { id: string; email: string; name: string | null };
+
+/**
+ * The Credentials provider's `authorize`: lockout first (even a correct password is refused while
+ * locked), then SSO enforcement, then the password. Every verdict on the password is recorded.
+ */
+export async function authorizeCredentials(raw: unknown, meta: RequestMeta): Promise<AuthorizedUser> {
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidCredentials();
+  const { email, password } = parsed.data;
+
+  const lockout = await lockoutStatus(email);
+  if (lockout.locked) throw new LockedOut(lockout.retryAfterMinutes);
+
+  if (await enforcedSsoFor(email)) throw new SsoRequired();
+
+  const db = await getDb();
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, email))
+    .limit(1);
+  const ok = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, password)
+    : await verifyAgainstDummy(password);
+  await recordSignInAttempt(email, meta.ip, ok);
+  if (!ok || !user) throw new InvalidCredentials();
+  return { id: user.id, email: user.email, name: user.name };
+}

@@ -1,0 +1,44 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { OIDCConfig } from "next-auth/providers";
+import type { SsoClientConnection } from "./lookup";
+import { ssoProviderId } from "./provider-id";
+
+type OidcProfile = { sub: string; email?: string | null; name?: string | null; picture?: string | null };
+
+/** The Auth.js provider for one organization's connection; built per request, never cached. */
+export function buildSsoProvider(connection: SsoClientConnection): OIDCConfig<OidcProfile> {
+  return {
+    id: ssoProviderId(connection.id),
+    name: "Single sign-on",
+    type: "oidc",
+    issuer: connection.issuer,
+    clientId: connection.clientId,
+    clientSecret: connection.clientSecret,
+    checks: ["pkce", "state", "nonce"],
+    // The organization proved it owns the email domain, so its IdP may sign in existing users.
+    allowDangerousEmailAccountLinking: true,
+    profile(profile) {
+      return {
+        id: profile.sub,
+        email: profile.email?.toLowerCase() ?? null,
+        name: profile.name ?? null,
+        image: profile.picture ?? null,
+      };
+    },
+  };
+}
+
+// `signIn()` in a server action builds the Auth.js config without a request (NextAuth calls
+// the lazy config with `undefined`), so the action names the connection for that call here.
+// On globalThis: Next may load this module more than once, and both sides must share one store.
+const globalForSso = globalThis as unknown as { __dmSsoScope?: AsyncLocalStorage<string> };
+globalForSso.__dmSsoScope ??= new AsyncLocalStorage<string>();
+const ssoScope = globalForSso.__dmSsoScope;
+
+export function withSsoConnection<T>(connectionId: string, fn: () => Promise<T>): Promise<T> {
+  return ssoScope.run(connectionId, fn);
+}
+
+export function scopedSsoConnectionId(): string | null {
+  return ssoScope.getStore() ?? null;
+}
