@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { actAs } from "@/tests/support/session";
 import { createTeam } from "@/tests/support/factories";
+import { actAs } from "@/tests/support/session";
 
 /**
  * A sweep over every org-scoped route handler and server action in the app, found on disk so a
@@ -46,7 +46,11 @@ function paramsFor(file: string, org: string): Record<string, string> {
   return params;
 }
 
-function call(handler: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>, method: string, params: Record<string, string>) {
+function call(
+  handler: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>,
+  method: string,
+  params: Record<string, string>,
+) {
   const hasBody = method !== "GET" && method !== "DELETE";
   const req = new Request(`http://localhost/api/orgs/${params.org}/x`, {
     method,
@@ -70,15 +74,24 @@ describe("every org route handler", () => {
       for (const method of methods) {
         const handler = mod[method] as Parameters<typeof call>[0];
         actAs(null);
-        expect((await call(handler, method, paramsFor(file, team.org.slug))).status, `${method} signed out`).toBe(401);
+        expect(
+          (await call(handler, method, paramsFor(file, team.org.slug))).status,
+          `${method} signed out`,
+        ).toBe(401);
         actAs(team.outsider);
         const res = await call(handler, method, paramsFor(file, team.org.slug));
         expect(res.status, `${method} from another org`).toBe(404);
         expect(await res.text()).not.toContain(team.org.name);
-        expect((await call(handler, method, paramsFor(file, "no-such-org"))).status, `${method} unknown org`).toBe(404);
+        expect(
+          (await call(handler, method, paramsFor(file, "no-such-org"))).status,
+          `${method} unknown org`,
+        ).toBe(404);
         if (method !== "GET") {
           actAs(team.viewer);
-          expect((await call(handler, method, paramsFor(file, team.org.slug))).status, `${method} as viewer`).toBe(403);
+          expect(
+            (await call(handler, method, paramsFor(file, team.org.slug))).status,
+            `${method} as viewer`,
+          ).toBe(403);
         }
       }
     });

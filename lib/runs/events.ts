@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { TASK_PRIORITIES } from "./plan";
+import { TASK_STATUSES } from "./schedule";
+
+/**
+ * Everything a run does is appended to its event log (table run_events, ordered by `seq` per run)
+ * and streamed to every viewer. This is the one contract between the run function that writes
+ * events and the pages that render them.
+ */
+export const RUN_STATUSES = [
+  "queued",
+  "planning",
+  "running",
+  "waiting_approval",
+  "completed",
+  "failed",
+  "cancelled",
+  "budget_exhausted",
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
+  "completed",
+  "failed",
+  "cancelled",
+  "budget_exhausted",
+];
+
+const taskSnapshot = z.object({
+  id: z.string(),
+  key: z.string(),
+  title: z.string(),
+  description: z.string(),
+  phaseKey: z.string(),
+  agentSlug: z.string(),
+  priority: z.enum(TASK_PRIORITIES),
+  status: z.enum(TASK_STATUSES),
+  dependsOn: z.array(z.string()),
+  acceptanceCriteria: z.array(z.string()),
+  parentTaskId: z.string().nullable().optional(),
+});
+export type TaskSnapshot = z.infer<typeof taskSnapshot>;
+
+const usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+
+export const runEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("run.status"), status: z.enum(RUN_STATUSES), reason: z.string().optional() }),
+  z.object({
+    type: z.literal("run.plan"),
+    phases: z.array(z.object({ key: z.string(), title: z.string() })),
+    tasks: z.array(taskSnapshot),
+  }),
+  z.object({ type: z.literal("task.added"), task: taskSnapshot }),
+  z.object({
+    type: z.literal("task.status"),
+    taskId: z.string(),
+    status: z.enum(TASK_STATUSES),
+    reason: z.string().optional(),
+  }),
+  /** A chunk of an agent's streamed output (text, or a document being written through a tool). */
+  z.object({
+    type: z.literal("agent.delta"),
+    taskId: z.string().nullable(),
+    agentSlug: z.string(),
+    delta: z.string(),
+  }),
+  z.object({
+    type: z.literal("agent.tool-call"),
+    taskId: z.string().nullable(),
+    agentSlug: z.string(),
+    toolCallId: z.string(),
+    toolName: z.string(),
+    input: z.unknown(),
+  }),
+  z.object({
+    type: z.literal("agent.tool-result"),
+    taskId: z.string().nullable(),
+    agentSlug: z.string(),
+    toolCallId: z.string(),
+    toolName: z.string(),
+    output: z.unknown(),
+  }),
+  z.object({
+    type: z.literal("artifact.saved"),
+    artifactId: z.string(),
+    taskId: z.string().nullable(),
+    kind: z.string(),
+    title: z.string(),
+    version: z.number().int().positive(),
+  }),
+  z.object({
+    type: z.literal("review.verdict"),
+    taskId: z.string(),
+    verdict: z.enum(["pass", "fail"]),
+    reasons: z.array(z.string()),
+    attempt: z.number().int().positive(),
+  }),
+  z.object({
+    type: z.literal("approval.requested"),
+    approvalId: z.string(),
+    taskId: z.string().nullable(),
+    title: z.string(),
+    prompt: z.string(),
+  }),
+  z.object({
+    type: z.literal("approval.resolved"),
+    approvalId: z.string(),
+    decision: z.enum(["approved", "rejected", "timed_out"]),
+    comment: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("usage"),
+    taskId: z.string().nullable(),
+    agentSlug: z.string(),
+    modelId: z.string(),
+    latencyMs: z.number().nonnegative(),
+    ...usage.shape,
+  }),
+  z.object({
+    type: z.literal("insight"),
+    taskId: z.string().nullable(),
+    agentSlug: z.string(),
+    text: z.string(),
+  }),
+]);
+
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type RunEventType = RunEvent["type"];
+
+/** An event as stored and streamed: its position in the run's log and when it happened. */
+export type StoredRunEvent = RunEvent & { seq: number; at: string };

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { startOidcProvider, type TestOidcProvider } from "../support/oidc-provider";
+import { newPage, PASSWORD, signUp, uniqueEmail } from "./support";
+
+let idp: TestOidcProvider | undefined;
+test.afterAll(async () => {
+  await idp?.stop();
+});
+
+/**
+ * An admin connects the organization to its identity provider (a real OpenID Connect provider
+ * running locally), a colleague signs in through it and joins just in time, and once SSO is
+ * required, password sign-in for the domain is refused.
+ */
+test("SSO: configure a connection, sign in through the IdP, join just in time, enforce", async ({
+  browser,
+}) => {
+  const domain = `corp-${randomUUID().slice(0, 6)}.test`;
+
+  // Someone at the company already has a password account.
+  const early = await newPage(browser);
+  const earlyEmail = uniqueEmail("early", domain);
+  await signUp(early, { name: "Early Bird", email: earlyEmail });
+
+  const admin = await newPage(browser);
+  await signUp(admin, { name: "Ada Admin", email: uniqueEmail("ada") });
+  await admin.waitForLoadState("networkidle");
+  await admin.getByLabel("Organization name").fill(`Corp ${Date.now().toString(36)}`);
+  await admin.getByRole("button", { name: "Create organization" }).click();
+  await expect(admin).toHaveURL(/\/corp-[a-z0-9]+$/);
+  const orgSlug = new URL(admin.url()).pathname.slice(1);
+
+  // The redirect URI to register at the IdP is shown before the connection is saved.
+  await admin.goto(`/${orgSlug}/settings/sso`);
+  await admin.waitForLoadState("networkidle");
+  const redirectUri = (
+    await admin.locator("code").filter({ hasText: "/api/auth/callback/sso-" }).textContent()
+  )?.trim();
+  expect(redirectUri).toMatch(/^http:\/\/localhost:\d+\/api\/auth\/callback\/sso-[0-9a-f-]{36}$/);
+  idp = await startOidcProvider({
+    port: 0,
+    clientId: "dafnck-e2e",
+    clientSecret: "e2e-client-secret-0123456789",
+    redirectUris: [redirectUri as string],
+  });
+
+  await admin.getByLabel("Issuer URL").fill(idp.issuer);
+  await admin.getByLabel("Client ID").fill("dafnck-e2e");
+  await admin.getByLabel("Client secret").fill("e2e-client-secret-0123456789");
+  await admin.getByLabel("Email domains").fill(domain);
+  await admin.getByRole("button", { name: "Create connection" }).click();
+  await expect(admin.getByRole("button", { name: "Save changes" })).toBeVisible();
+  // The secret never comes back to the browser.
+  await admin.reload();
+  expect(await admin.content()).not.toContain("e2e-client-secret-0123456789");
+
+  // A colleague signs in with SSO: the domain picks the connection, the IdP authenticates.
+  const colleague = await newPage(browser);
+  const colleagueEmail = uniqueEmail("carol", domain);
+  await colleague.goto("/sign-in");
+  await expect(async () => {
+    await colleague.getByRole("button", { name: "Continue with SSO" }).first().click();
+    await expect(colleague.getByLabel("Work email")).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await colleague.getByLabel("Work email").fill(colleagueEmail);
+  await colleague.getByRole("button", { name: "Continue with SSO" }).click();
+  await expect(colleague).toHaveURL(new RegExp(`^${idp.issuer}`));
+  await colleague.locator("input[name=login]").fill(colleagueEmail);
+  await colleague.locator("input[name=password]").fill("anything");
+  await colleague.getByRole("button", { name: /sign-in/i }).click();
+  await expect(colleague).toHaveURL(new RegExp(`/${orgSlug}$`));
+  await expect(colleague.getByRole("heading", { name: /welcome/i })).toBeVisible();
+
+  // Just-in-time membership with the default role, visible to the admin.
+  await admin.goto(`/${orgSlug}/members`);
+  const row = admin.getByRole("row").filter({ hasText: colleagueEmail });
+  await expect(row).toBeVisible();
+  await expect(row.getByText("Member")).toBeVisible();
+  await admin.goto(`/${orgSlug}/audit`);
+  await expect(admin.getByRole("table").getByText("auth.sign_in_sso").first()).toBeVisible();
+
+  // Require SSO: the password account in that domain can no longer sign in with its password.
+  await admin.goto(`/${orgSlug}/settings/sso`);
+  await admin.getByLabel("Require SSO").click();
+  await admin.getByRole("button", { name: "Save changes" }).click();
+  await expect(admin.getByText(/saved|updated/i).first()).toBeVisible();
+
+  const blocked = await newPage(browser);
+  await blocked.goto("/sign-in");
+  await blocked.getByLabel("Email", { exact: true }).fill(earlyEmail);
+  await blocked.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await blocked.getByRole("button", { name: /^sign in$/i }).click();
+  await expect(blocked.getByText(/requires single sign-on/i).first()).toBeVisible();
+  await expect(blocked).toHaveURL(/\/sign-in/);
+});

@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+
+/** Where the server under test writes its log (emails are logged there when SMTP is not set). */
+const SERVER_LOG = process.env.E2E_SERVER_LOG ?? ".data/e2e/server.log";
+
+export const PASSWORD = "correct horse battery staple 7";
+
+export function uniqueEmail(name: string, domain = "example.test") {
+  return `${name}-${randomUUID().slice(0, 8)}@${domain}`;
+}
+
+/** The last link to `pathPrefix` mailed to `email`, read from the server log like a user reads mail. */
+export async function mailedLink(email: string, pathPrefix: string): Promise<string> {
+  const pattern = new RegExp(
+    `To: ${email.replace(/[.+]/g, "\\$&")}[\\s\\S]*?(https?://\\S*${pathPrefix}\\S+)`,
+    "g",
+  );
+  for (let i = 0; i < 50; i++) {
+    const matches = [...readFileSync(SERVER_LOG, "utf8").matchAll(pattern)];
+    const last = matches.at(-1)?.[1];
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`No ${pathPrefix} link mailed to ${email} in ${SERVER_LOG}`);
+}
+
+/** A fresh browser context: another person, with cookies of their own. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  return context.newPage();
+}
+
+export async function signUp(page: Page, opts: { name: string; email: string; next?: string }) {
+  await page.goto(opts.next ? `/sign-up?callbackUrl=${encodeURIComponent(opts.next)}` : "/sign-up");
+  await page.getByLabel("Name").fill(opts.name);
+  await page.getByLabel("Email").fill(opts.email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: /create account/i }).click();
+  await expect(page).not.toHaveURL(/\/sign-up/);
+}
+
+export async function signIn(page: Page, email: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
