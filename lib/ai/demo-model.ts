@@ -2,6 +2,9 @@ import type { LanguageModel } from "ai";
 import { estimateTokens } from "@/lib/runs/context";
 import { hashString } from "./demo/random";
 import { type ScriptPart, scriptFor } from "./demo/script";
+import { DEMO_MODEL_ID } from "./demo-label";
+
+export { DEMO_MODEL_ID, DEMO_MODEL_LABEL, isDemoModel } from "./demo-label";
 
 /**
  * The scripted demo model: a LanguageModelV4 that drives the agents when no provider is
@@ -9,9 +12,7 @@ import { type ScriptPart, scriptFor } from "./demo/script";
  * documents with their sections, code files, verdicts), streams at a readable pace and reports
  * usage. Its output is not AI and must be labelled as such wherever a user sees it.
  */
-export const DEMO_MODEL_ID = "demo-scripted";
 export const DEMO_PROVIDER = "dafnckmachine.demo";
-export const DEMO_MODEL_LABEL = "Demo model — scripted output, not AI";
 
 // `ai` re-exports the model union but not the V4 types by name (the top-level @ai-sdk/provider
 // here is the v3 package the provider packages use), so they are derived from it.
@@ -228,6 +229,3 @@ export function createDemoModel(options: DemoModelOptions = {}): LanguageModelV4
 }
 
 /** Whether a model (or a recorded model id) is the scripted demo, so the UI can label its output. */
-export function isDemoModel(model: { modelId: string } | string): boolean {
-  return (typeof model === "string" ? model : model.modelId) === DEMO_MODEL_ID;
-}

@@ -1,0 +1,191 @@
+"use client";
+
+import { CircleCheckIcon, CircleXIcon, CornerDownRightIcon, RotateCcwIcon } from "lucide-react";
+import { memo, useId, useState } from "react";
+import { type AgentNames, agentLabel } from "@/components/runs/format";
+import { PriorityBadge, TASK_STATUS_META } from "@/components/runs/status";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Spinner } from "@/components/ui/spinner";
+import type { TaskStatus } from "@/lib/runs/schedule";
+import type { RunViewTask } from "@/lib/runs/view-state";
+import { cn } from "@/lib/utils";
+
+export type TaskBoardProps = {
+  /** In plan order. */
+  tasks: RunViewTask[];
+  phases?: { key: string; title: string }[];
+  agentNames?: AgentNames;
+  /** Whether the viewer may retry failed tasks; the Retry button shows only then. */
+  canRetry?: boolean;
+  onRetry?: (taskId: string) => Promise<unknown>;
+  className?: string;
+};
+
+const COLUMNS: TaskStatus[] = ["todo", "in_progress", "review", "blocked", "done", "failed", "cancelled"];
+/** Exceptional columns appear only when a task is in them, keeping the board calm. */
+const SHOWN_WHEN_EMPTY = new Set<TaskStatus>(["todo", "in_progress", "review", "done"]);
+
+function Verdict({ task }: { task: RunViewTask }) {
+  const verdict = task.lastVerdict;
+  if (!verdict) return null;
+  if (verdict.verdict === "pass") {
+    return (
+      <p className="flex items-center gap-1.5 text-success text-xs">
+        <CircleCheckIcon aria-hidden="true" className="size-3.5" />
+        Review passed{verdict.attempt > 1 ? ` on attempt ${verdict.attempt}` : ""}
+      </p>
+    );
+  }
+  return (
+    <div className="space-y-1 rounded-md bg-destructive/5 px-2 py-1.5 text-xs dark:bg-destructive/10">
+      <p className="flex items-center gap-1.5 font-medium text-destructive">
+        <CircleXIcon aria-hidden="true" className="size-3.5" />
+        Review asked for changes (attempt {verdict.attempt})
+      </p>
+      {verdict.reasons.length > 0 && (
+        <ul className="list-disc space-y-0.5 pl-5 text-foreground/80">
+          {verdict.reasons.map((reason, i) => (
+            <li key={i}>{reason}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function TaskCard({
+  task,
+  phase,
+  parentTitle,
+  agentNames,
+  retry,
+}: {
+  task: RunViewTask;
+  phase?: string;
+  parentTitle?: string;
+  agentNames?: AgentNames;
+  retry?: { pending: boolean; onRetry: () => void };
+}) {
+  return (
+    <article
+      className={cn("space-y-2 rounded-lg border p-3 shadow-xs", TASK_STATUS_META[task.status].surface)}
+      aria-label={task.title}
+    >
+      {parentTitle && (
+        <p className="flex items-center gap-1 text-muted-foreground text-xs">
+          <CornerDownRightIcon aria-hidden="true" className="size-3" />
+          <span className="truncate">Subtask of {parentTitle}</span>
+        </p>
+      )}
+      <h4 className={cn("font-medium text-sm leading-snug", task.status === "cancelled" && "line-through")}>
+        {task.title}
+      </h4>
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-muted-foreground text-xs">
+        <span className="font-medium text-foreground/80">{agentLabel(task.agentSlug, agentNames)}</span>
+        <PriorityBadge priority={task.priority} />
+        {phase && <span>{phase}</span>}
+        {task.attempts > 1 && <span className="tabular-nums">Attempt {task.attempts}</span>}
+      </div>
+      {task.statusReason && <p className="text-foreground/80 text-xs">{task.statusReason}</p>}
+      <Verdict task={task} />
+      {retry && (
+        <Button size="sm" variant="outline" disabled={retry.pending} onClick={retry.onRetry}>
+          {retry.pending ? <Spinner aria-hidden="true" /> : <RotateCcwIcon aria-hidden="true" />}
+          {retry.pending ? "Retrying…" : "Retry"}
+        </Button>
+      )}
+    </article>
+  );
+}
+
+/** The run's tasks in columns by status. */
+export const TaskBoard = memo(function TaskBoard({
+  tasks,
+  phases = [],
+  agentNames,
+  canRetry = false,
+  onRetry,
+  className,
+}: TaskBoardProps) {
+  const idPrefix = useId();
+  const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
+
+  if (tasks.length === 0) {
+    return (
+      <EmptyState
+        className={className}
+        title="No tasks yet"
+        description="The orchestrator's plan will appear here as tasks once it is written."
+      />
+    );
+  }
+
+  const phaseTitles = new Map(phases.map((p) => [p.key, p.title]));
+  const titles = new Map(tasks.map((t) => [t.id, t.title]));
+  const byStatus = new Map<TaskStatus, RunViewTask[]>(COLUMNS.map((status) => [status, []]));
+  for (const task of tasks) byStatus.get(task.status)?.push(task);
+
+  const retry = async (taskId: string) => {
+    if (!onRetry) return;
+    setRetrying((s) => new Set(s).add(taskId));
+    try {
+      await onRetry(taskId);
+    } finally {
+      setRetrying((s) => {
+        const next = new Set(s);
+        next.delete(taskId);
+        return next;
+      });
+    }
+  };
+
+  return (
+    // relative: the screen-reader-only labels inside must not widen the page.
+    <div className={cn("relative flex gap-3 overflow-x-auto pb-2", className)}>
+      {COLUMNS.map((status) => {
+        const column = byStatus.get(status) ?? [];
+        if (column.length === 0 && !SHOWN_WHEN_EMPTY.has(status)) return null;
+        const headingId = `${idPrefix}-${status}`;
+        const meta = TASK_STATUS_META[status];
+        return (
+          <section
+            key={status}
+            aria-labelledby={headingId}
+            className="flex w-72 shrink-0 flex-col gap-2 rounded-xl bg-muted/40 p-2 dark:bg-muted/20"
+          >
+            <h3 id={headingId} className="flex items-center gap-2 px-1 pt-1 font-medium text-sm">
+              <span aria-hidden="true" className={cn("size-2 rounded-full", meta.dot)} />
+              {meta.label}
+              <span className="ml-auto text-muted-foreground text-xs tabular-nums">
+                {column.length}
+                <span className="sr-only"> tasks</span>
+              </span>
+            </h3>
+            {column.length === 0 ? (
+              <p className="px-1 py-4 text-center text-muted-foreground text-xs">Nothing here</p>
+            ) : (
+              <ul className="space-y-2">
+                {column.map((task) => (
+                  <li key={task.id}>
+                    <TaskCard
+                      task={task}
+                      phase={phaseTitles.get(task.phaseKey)}
+                      parentTitle={task.parentTaskId ? titles.get(task.parentTaskId) : undefined}
+                      agentNames={agentNames}
+                      retry={
+                        canRetry && onRetry && task.status === "failed"
+                          ? { pending: retrying.has(task.id), onRetry: () => void retry(task.id) }
+                          : undefined
+                      }
+                    />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        );
+      })}
+    </div>
+  );
+});

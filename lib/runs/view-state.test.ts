@@ -1,0 +1,629 @@
+import { describe, expect, it } from "vitest";
+import { DEMO_MODEL_ID } from "@/lib/ai/demo-model";
+import type { RunEvent, StoredRunEvent, TaskSnapshot } from "./events";
+import {
+  applyRunEvents,
+  initialRunViewState,
+  isLaneLive,
+  orderedLanes,
+  orderedTasks,
+  pendingApprovals,
+  type RunViewState,
+} from "./view-state";
+
+const at = (seq: number) => new Date(Date.UTC(2026, 10, 24, 12, 0, seq)).toISOString();
+
+/** Numbers events from `from` in the order given. */
+function log(from: number, ...events: RunEvent[]): StoredRunEvent[] {
+  return events.map((event, i) => ({ ...event, seq: from + i, at: at(from + i) }) as StoredRunEvent);
+}
+
+function task(id: string, overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
+  return {
+    id,
+    key: id,
+    title: `Task ${id}`,
+    description: `Do ${id}`,
+    phaseKey: "build",
+    agentSlug: "coder",
+    priority: "medium",
+    status: "todo",
+    dependsOn: [],
+    acceptanceCriteria: ["It works"],
+    ...overrides,
+  };
+}
+
+const plan = (...tasks: TaskSnapshot[]): RunEvent => ({
+  type: "run.plan",
+  phases: [{ key: "build", title: "Build" }],
+  tasks,
+});
+
+const start = () => initialRunViewState({ status: "queued" });
+
+describe("initialRunViewState", () => {
+  it("starts empty at position 0 with the run's status and times", () => {
+    const state = initialRunViewState({
+      status: "running",
+      startedAt: new Date("2026-11-24T12:00:00Z"),
+      usesDemoModel: true,
+    });
+    expect(state).toMatchObject({
+      status: "running",
+      startedAt: "2026-11-24T12:00:00.000Z",
+      finishedAt: null,
+      lastSeq: 0,
+      usesDemoModel: true,
+      tasks: {},
+      progress: { total: 0, done: 0, percent: 0 },
+      totals: { inputTokens: 0, outputTokens: 0, costUsd: 0, calls: 0 },
+    });
+  });
+});
+
+describe("applyRunEvents: ordering and duplicates", () => {
+  it("applies events in seq order and records the last position", () => {
+    const events = log(1, { type: "run.status", status: "planning" }, plan(task("a")), {
+      type: "run.status",
+      status: "running",
+    });
+    const state = applyRunEvents(start(), events);
+    expect(state.status).toBe("running");
+    expect(state.lastSeq).toBe(3);
+    expect(state.startedAt).toBe(at(1));
+    expect(orderedTasks(state).map((t) => t.id)).toEqual(["a"]);
+  });
+
+  it("sorts a batch that arrives out of order", () => {
+    const [planning, running, completed] = log(
+      1,
+      { type: "run.status", status: "planning" },
+      { type: "run.status", status: "running" },
+      { type: "run.status", status: "completed" },
+    ) as [StoredRunEvent, StoredRunEvent, StoredRunEvent];
+    const state = applyRunEvents(start(), [completed, planning, running]);
+    expect(state.status).toBe("completed");
+    expect(state.lastSeq).toBe(3);
+  });
+
+  it("ignores replayed events at or below lastSeq, so replay + live never duplicates text", () => {
+    const events = log(
+      1,
+      { type: "agent.delta", taskId: null, agentSlug: "orchestrator", delta: "Hel" },
+      { type: "agent.delta", taskId: null, agentSlug: "orchestrator", delta: "lo" },
+      { type: "agent.delta", taskId: null, agentSlug: "orchestrator", delta: "!" },
+    );
+    const replayed = applyRunEvents(start(), events.slice(0, 2));
+    // The live stream resumes from an older position and overlaps the replay.
+    const live = applyRunEvents(replayed, events.slice(1));
+    const again = applyRunEvents(live, events);
+    const [lane] = orderedLanes(again);
+    expect(lane?.items).toEqual([{ kind: "text", key: "text-1", text: "Hello!", at: at(1) }]);
+    expect(again.lastSeq).toBe(3);
+    expect(again).toBe(live);
+  });
+
+  it("rejects a straggler older than the last applied event", () => {
+    const events = log(
+      1,
+      { type: "run.status", status: "running" },
+      { type: "run.status", status: "waiting_approval" },
+      { type: "run.status", status: "running" },
+    );
+    const state = applyRunEvents(start(), [events[0], events[2]] as StoredRunEvent[]);
+    const after = applyRunEvents(state, [events[1] as StoredRunEvent]);
+    expect(after).toBe(state);
+    expect(after.status).toBe("running");
+  });
+
+  it("drops duplicates inside one batch", () => {
+    const [delta] = log(1, { type: "agent.delta", taskId: null, agentSlug: "orchestrator", delta: "x" });
+    const state = applyRunEvents(start(), [delta as StoredRunEvent, delta as StoredRunEvent]);
+    expect(orderedLanes(state)[0]?.items).toMatchObject([{ text: "x" }]);
+  });
+
+  it("never mutates the state it is given", () => {
+    const base = applyRunEvents(
+      start(),
+      log(1, plan(task("a")), {
+        type: "agent.delta",
+        taskId: "a",
+        agentSlug: "coder",
+        delta: "one",
+      }),
+    );
+    const snapshot = structuredClone(base);
+    applyRunEvents(
+      base,
+      log(
+        3,
+        { type: "agent.delta", taskId: "a", agentSlug: "coder", delta: " two" },
+        { type: "task.status", taskId: "a", status: "done" },
+        {
+          type: "usage",
+          taskId: "a",
+          agentSlug: "coder",
+          modelId: "gpt-5",
+          latencyMs: 10,
+          inputTokens: 1,
+          outputTokens: 1,
+          costUsd: 0.1,
+        },
+      ),
+    );
+    expect(base).toEqual(snapshot);
+  });
+
+  it("keeps untouched slices by reference, so views can skip work on text deltas", () => {
+    const base = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a")),
+        { type: "artifact.saved", artifactId: "x", taskId: "a", kind: "prd", title: "PRD", version: 1 },
+        { type: "approval.requested", approvalId: "p", taskId: null, title: "Gate", prompt: "?" },
+      ),
+    );
+    const next = applyRunEvents(
+      base,
+      log(4, { type: "agent.delta", taskId: "a", agentSlug: "coder", delta: "x" }),
+    );
+    expect(next.lanes).not.toBe(base.lanes);
+    expect(next.tasks).toBe(base.tasks);
+    expect(next.taskOrder).toBe(base.taskOrder);
+    expect(next.progress).toBe(base.progress);
+    expect(next.artifacts).toBe(base.artifacts);
+    expect(next.approvals).toBe(base.approvals);
+    expect(next.totals).toBe(base.totals);
+  });
+
+  it("skips unknown event types but advances past them", () => {
+    const unknown = { type: "run.something-new", seq: 1, at: at(1) } as unknown as StoredRunEvent;
+    const state = applyRunEvents(start(), [unknown]);
+    expect(state.lastSeq).toBe(1);
+    expect(state.status).toBe("queued");
+  });
+});
+
+describe("applyRunEvents: run status", () => {
+  it("records the finish time on a final status and clears it when a run resumes", () => {
+    const exhausted = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "run.status", status: "running" },
+        { type: "run.status", status: "budget_exhausted", reason: "Token budget spent" },
+      ),
+    );
+    expect(exhausted).toMatchObject({
+      status: "budget_exhausted",
+      statusReason: "Token budget spent",
+      finishedAt: at(2),
+    });
+    const resumed = applyRunEvents(exhausted, log(3, { type: "run.status", status: "running" }));
+    expect(resumed).toMatchObject({
+      status: "running",
+      statusReason: null,
+      finishedAt: null,
+      startedAt: at(1),
+    });
+  });
+});
+
+describe("applyRunEvents: tasks", () => {
+  it("builds phases and tasks from the plan, and appends added subtasks", () => {
+    const state = applyRunEvents(
+      start(),
+      log(1, plan(task("a"), task("b", { dependsOn: ["a"] })), {
+        type: "task.added",
+        task: task("a-1", { parentTaskId: "a", title: "Subtask" }),
+      }),
+    );
+    expect(state.phases).toEqual([{ key: "build", title: "Build" }]);
+    expect(orderedTasks(state).map((t) => t.id)).toEqual(["a", "b", "a-1"]);
+    expect(state.tasks["a-1"]).toMatchObject({ parentTaskId: "a", title: "Subtask", attempts: 0 });
+    expect(state.progress).toMatchObject({ total: 3, done: 0 });
+  });
+
+  it("keeps attempts and verdicts when the plan is re-sent, and keeps added tasks after it", () => {
+    const before = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a")),
+        { type: "task.status", taskId: "a", status: "in_progress" },
+        { type: "task.added", task: task("extra") },
+      ),
+    );
+    const after = applyRunEvents(before, log(4, plan(task("a", { status: "in_progress" }), task("b"))));
+    expect(orderedTasks(after).map((t) => t.id)).toEqual(["a", "b", "extra"]);
+    expect(after.tasks.a?.attempts).toBe(1);
+  });
+
+  it("ignores status changes and verdicts for unknown tasks", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "task.status", taskId: "ghost", status: "done" },
+        { type: "review.verdict", taskId: "ghost", verdict: "pass", reasons: [], attempt: 1 },
+      ),
+    );
+    expect(state.tasks).toEqual({});
+    expect(state.lastSeq).toBe(2);
+  });
+
+  it("follows the reviewer rework loop: fail sends the task back, a second attempt passes", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a")),
+        { type: "task.status", taskId: "a", status: "in_progress" },
+        { type: "task.status", taskId: "a", status: "review" },
+        {
+          type: "review.verdict",
+          taskId: "a",
+          verdict: "fail",
+          reasons: ["Missing the Security section"],
+          attempt: 1,
+        },
+        { type: "task.status", taskId: "a", status: "in_progress", reason: "Rework after review" },
+      ),
+    );
+    expect(state.tasks.a).toMatchObject({
+      status: "in_progress",
+      attempts: 2,
+      statusReason: "Rework after review",
+      lastVerdict: { verdict: "fail", reasons: ["Missing the Security section"], attempt: 1 },
+    });
+
+    const passed = applyRunEvents(
+      state,
+      log(
+        6,
+        { type: "task.status", taskId: "a", status: "review" },
+        { type: "review.verdict", taskId: "a", verdict: "pass", reasons: [], attempt: 2 },
+        { type: "task.status", taskId: "a", status: "done" },
+      ),
+    );
+    expect(passed.tasks.a).toMatchObject({ status: "done", attempts: 2, lastVerdict: { verdict: "pass" } });
+    expect(passed.tasks.a?.verdicts.map((v) => v.verdict)).toEqual(["fail", "pass"]);
+    expect(passed.progress).toMatchObject({ total: 1, done: 1, percent: 100 });
+  });
+
+  it("escalation and retry: a failed task retried starts a new attempt", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a")),
+        { type: "task.status", taskId: "a", status: "in_progress" },
+        { type: "task.status", taskId: "a", status: "failed", reason: "Review failed 3 times" },
+        { type: "task.status", taskId: "a", status: "todo" },
+        { type: "task.status", taskId: "a", status: "in_progress" },
+      ),
+    );
+    expect(state.tasks.a).toMatchObject({ status: "in_progress", attempts: 2, statusReason: null });
+  });
+
+  it("does not count an in-progress status repeated as a new attempt", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a")),
+        { type: "task.status", taskId: "a", status: "in_progress" },
+        { type: "task.status", taskId: "a", status: "in_progress" },
+      ),
+    );
+    expect(state.tasks.a?.attempts).toBe(1);
+  });
+
+  it("counts progress as done of total, leaving cancelled tasks out of the total", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a"), task("b"), task("c"), task("d"), task("e")),
+        { type: "task.status", taskId: "a", status: "done" },
+        { type: "task.status", taskId: "b", status: "in_progress" },
+        { type: "task.status", taskId: "c", status: "review" },
+        { type: "task.status", taskId: "d", status: "cancelled" },
+        { type: "task.status", taskId: "e", status: "failed" },
+      ),
+    );
+    expect(state.progress).toEqual({ total: 4, done: 1, failed: 1, cancelled: 1, active: 2, percent: 25 });
+  });
+});
+
+describe("applyRunEvents: live feed", () => {
+  const events = log(
+    1,
+    plan(task("a"), task("b", { agentSlug: "test-writer" })),
+    { type: "agent.delta", taskId: "a", agentSlug: "coder", delta: "Reading " },
+    { type: "agent.delta", taskId: "b", agentSlug: "test-writer", delta: "Planning tests" },
+    { type: "agent.delta", taskId: "a", agentSlug: "coder", delta: "the brief." },
+    {
+      type: "agent.tool-call",
+      taskId: "a",
+      agentSlug: "coder",
+      toolCallId: "call-1",
+      toolName: "write_artifact",
+      input: { title: "service.ts" },
+    },
+    {
+      type: "agent.tool-result",
+      taskId: "a",
+      agentSlug: "coder",
+      toolCallId: "call-1",
+      toolName: "write_artifact",
+      output: { artifactId: "art-1", version: 1 },
+    },
+    { type: "agent.delta", taskId: "a", agentSlug: "coder", delta: "Done." },
+    { type: "insight", taskId: "a", agentSlug: "coder", text: "The brief asks for Postgres." },
+    { type: "agent.delta", taskId: "a", agentSlug: "reviewer", delta: "Checking" },
+  );
+
+  it("keeps one lane per agent and task, accumulating deltas between tool calls", () => {
+    const state = applyRunEvents(start(), events);
+    expect(orderedLanes(state).map((l) => l.key)).toEqual(["coder:a", "test-writer:b", "reviewer:a"]);
+    const coder = state.lanes["coder:a"];
+    expect(coder?.lastSeq).toBe(8);
+    expect(coder?.items).toEqual([
+      { kind: "text", key: "text-2", text: "Reading the brief.", at: at(2) },
+      {
+        kind: "tool",
+        key: "tool-call-1",
+        toolCallId: "call-1",
+        toolName: "write_artifact",
+        input: { title: "service.ts" },
+        output: { artifactId: "art-1", version: 1 },
+        done: true,
+        at: at(5),
+      },
+      { kind: "text", key: "text-7", text: "Done.", at: at(7) },
+      { kind: "insight", key: "insight-8", text: "The brief asks for Postgres.", at: at(8) },
+    ]);
+    expect(state.lanes["test-writer:b"]?.items).toMatchObject([{ kind: "text", text: "Planning tests" }]);
+  });
+
+  it("gives the same feed whether events arrive in one batch or one by one", () => {
+    const oneByOne = events.reduce((state, event) => applyRunEvents(state, [event]), start());
+    const batch = applyRunEvents(start(), events);
+    expect(oneByOne.lanes).toEqual(batch.lanes);
+    expect(oneByOne.laneOrder).toEqual(batch.laneOrder);
+  });
+
+  it("shows a pending tool call until its result arrives, and keeps orphan results", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        {
+          type: "agent.tool-call",
+          taskId: null,
+          agentSlug: "orchestrator",
+          toolCallId: "c1",
+          toolName: "read_project_brief",
+          input: {},
+        },
+        {
+          type: "agent.tool-result",
+          taskId: null,
+          agentSlug: "orchestrator",
+          toolCallId: "c0",
+          toolName: "read_context",
+          output: "…",
+        },
+      ),
+    );
+    expect(state.lanes["orchestrator:run"]?.items).toMatchObject([
+      { kind: "tool", toolCallId: "c1", done: false },
+      { kind: "tool", toolCallId: "c0", done: true, input: undefined, output: "…" },
+    ]);
+  });
+
+  it("marks as live the lane of a task being worked on while the run is running", () => {
+    const running = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "run.status", status: "running" },
+        plan(task("a"), task("b")),
+        { type: "task.status", taskId: "a", status: "in_progress" },
+        { type: "agent.delta", taskId: "a", agentSlug: "coder", delta: "x" },
+        { type: "agent.delta", taskId: "b", agentSlug: "coder", delta: "y" },
+        { type: "task.status", taskId: "b", status: "done" },
+      ),
+    );
+    const laneA = running.lanes["coder:a"];
+    const laneB = running.lanes["coder:b"];
+    if (!laneA || !laneB) throw new Error("lanes missing");
+    expect(isLaneLive(running, laneA)).toBe(true);
+    expect(isLaneLive(running, laneB)).toBe(false);
+
+    const inReview = applyRunEvents(
+      running,
+      log(
+        7,
+        { type: "task.status", taskId: "a", status: "review" },
+        { type: "agent.delta", taskId: "a", agentSlug: "reviewer", delta: "ok" },
+      ),
+    );
+    expect(isLaneLive(inReview, inReview.lanes["reviewer:a"] as never)).toBe(true);
+    expect(isLaneLive(inReview, inReview.lanes["coder:a"] as never)).toBe(false);
+
+    const waiting = applyRunEvents(inReview, log(9, { type: "run.status", status: "waiting_approval" }));
+    expect(isLaneLive(waiting, waiting.lanes["reviewer:a"] as never)).toBe(false);
+  });
+
+  it("marks the orchestrator lane live while planning", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "run.status", status: "planning" },
+        { type: "agent.delta", taskId: null, agentSlug: "orchestrator", delta: "Plan" },
+      ),
+    );
+    expect(isLaneLive(state, state.lanes["orchestrator:run"] as never)).toBe(true);
+  });
+});
+
+describe("applyRunEvents: artifacts", () => {
+  it("collects versions of each artifact in order, once each", () => {
+    const saved = (version: number, title = "Architecture overview"): RunEvent => ({
+      type: "artifact.saved",
+      artifactId: "art-1",
+      taskId: "a",
+      kind: "architecture_overview",
+      title,
+      version,
+    });
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        saved(1),
+        {
+          type: "artifact.saved",
+          artifactId: "art-2",
+          taskId: null,
+          kind: "run_summary",
+          title: "Summary",
+          version: 1,
+        },
+        saved(2, "Architecture overview (revised)"),
+      ),
+    );
+    expect(state.artifactOrder).toEqual(["art-1", "art-2"]);
+    expect(state.artifacts["art-1"]).toEqual({
+      id: "art-1",
+      kind: "architecture_overview",
+      title: "Architecture overview (revised)",
+      taskId: "a",
+      versions: [
+        { version: 1, at: at(1) },
+        { version: 2, at: at(3) },
+      ],
+      latestVersion: 2,
+    });
+  });
+});
+
+describe("applyRunEvents: approvals", () => {
+  it("tracks pending approvals and their resolution", () => {
+    const requested = applyRunEvents(
+      start(),
+      log(
+        1,
+        {
+          type: "approval.requested",
+          approvalId: "ap-1",
+          taskId: "a",
+          title: "Approve the architecture overview",
+          prompt: "Is the overview ready to publish?",
+        },
+        {
+          type: "approval.requested",
+          approvalId: "ap-2",
+          taskId: null,
+          title: "Approve the PRD",
+          prompt: "Scope OK?",
+        },
+      ),
+    );
+    expect(pendingApprovals(requested).map((a) => a.id)).toEqual(["ap-1", "ap-2"]);
+
+    const resolved = applyRunEvents(
+      requested,
+      log(
+        3,
+        {
+          type: "approval.resolved",
+          approvalId: "ap-1",
+          decision: "approved",
+          comment: "Ship it",
+          decidedBy: "Ada Lovelace",
+        },
+        {
+          type: "approval.resolved",
+          approvalId: "ap-2",
+          decision: "timed_out",
+          comment: null,
+          decidedBy: null,
+        },
+      ),
+    );
+    expect(pendingApprovals(resolved)).toEqual([]);
+    expect(resolved.approvals["ap-1"]).toEqual({
+      id: "ap-1",
+      taskId: "a",
+      title: "Approve the architecture overview",
+      prompt: "Is the overview ready to publish?",
+      status: "approved",
+      comment: "Ship it",
+      decidedBy: "Ada Lovelace",
+      requestedAt: at(1),
+      resolvedAt: at(3),
+    });
+    expect(resolved.approvals["ap-2"]?.status).toBe("timed_out");
+  });
+});
+
+describe("applyRunEvents: usage", () => {
+  const usage = (
+    agentSlug: string,
+    modelId: string,
+    inputTokens: number,
+    outputTokens: number,
+    costUsd: number,
+  ) =>
+    ({
+      type: "usage",
+      taskId: null,
+      agentSlug,
+      modelId,
+      latencyMs: 100,
+      inputTokens,
+      outputTokens,
+      costUsd,
+    }) as const;
+
+  it("sums tokens and cost overall, per agent and per model", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        usage("orchestrator", "gpt-5", 1000, 200, 0.01),
+        usage("coder", "gpt-5", 3000, 1500, 0.03),
+        usage("coder", "claude-sonnet-4-5", 500, 100, 0.002),
+      ),
+    );
+    expect(state.totals).toMatchObject({ inputTokens: 4500, outputTokens: 1800, calls: 3, latencyMs: 300 });
+    expect(state.totals.costUsd).toBeCloseTo(0.042);
+    expect(state.totals.byAgent.coder).toMatchObject({ inputTokens: 3500, outputTokens: 1600, calls: 2 });
+    expect(state.totals.byAgent.orchestrator).toMatchObject({
+      inputTokens: 1000,
+      outputTokens: 200,
+      calls: 1,
+    });
+    expect(state.totals.byModel["gpt-5"]).toMatchObject({ inputTokens: 4000, outputTokens: 1700, calls: 2 });
+    expect(state.totals.byModel["claude-sonnet-4-5"]?.costUsd).toBeCloseTo(0.002);
+    expect(state.usesDemoModel).toBe(false);
+  });
+
+  it("notices output from the demo model", () => {
+    const state = applyRunEvents(start(), log(1, usage("coder", DEMO_MODEL_ID, 10, 10, 0)));
+    expect(state.usesDemoModel).toBe(true);
+  });
+
+  it("does not double-count usage replayed after a reconnect", () => {
+    const events = log(1, usage("coder", "gpt-5", 10, 5, 0.5), usage("coder", "gpt-5", 20, 5, 0.25));
+    let state: RunViewState = applyRunEvents(start(), events);
+    state = applyRunEvents(state, events);
+    expect(state.totals).toMatchObject({ inputTokens: 30, outputTokens: 10, costUsd: 0.75, calls: 2 });
+  });
+});

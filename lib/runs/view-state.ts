@@ -1,0 +1,507 @@
+import { isDemoModel } from "@/lib/ai/demo-label";
+import { FINAL_RUN_STATUSES, type RunStatus, type StoredRunEvent, type TaskSnapshot } from "./events";
+
+/**
+ * What the run page shows, folded from the run's event log. Pure and immutable: the same events
+ * give the same state, whether they arrive in the server-rendered replay or live from the stream.
+ * Events at or below `lastSeq` are ignored, so replay and live overlap without duplicates.
+ */
+
+export type TaskVerdict = { verdict: "pass" | "fail"; reasons: string[]; attempt: number; at: string };
+
+export type RunViewTask = TaskSnapshot & {
+  /** How many times an agent has worked on the task (a rework or a retry is a new attempt). */
+  attempts: number;
+  verdicts: TaskVerdict[];
+  lastVerdict: TaskVerdict | null;
+  /** Why the task has its current status (e.g. why it failed or is blocked), when the run said. */
+  statusReason: string | null;
+  updatedAt: string | null;
+};
+
+export type FeedItem =
+  | { kind: "text"; key: string; text: string; at: string }
+  | {
+      kind: "tool";
+      key: string;
+      toolCallId: string;
+      toolName: string;
+      input: unknown;
+      output: unknown;
+      done: boolean;
+      at: string;
+    }
+  | { kind: "insight"; key: string; text: string; at: string };
+
+/** One agent's work on one task (or on the run itself, e.g. the orchestrator's plan). */
+export type FeedLane = {
+  key: string;
+  agentSlug: string;
+  taskId: string | null;
+  items: FeedItem[];
+  lastSeq: number;
+  updatedAt: string;
+};
+
+export type RunArtifactRef = {
+  id: string;
+  kind: string;
+  title: string;
+  taskId: string | null;
+  versions: { version: number; at: string }[];
+  latestVersion: number;
+};
+
+export type ApprovalStatus = "pending" | "approved" | "rejected" | "timed_out";
+
+export type RunApproval = {
+  id: string;
+  taskId: string | null;
+  title: string;
+  prompt: string;
+  status: ApprovalStatus;
+  comment: string | null;
+  decidedBy: string | null;
+  requestedAt: string | null;
+  resolvedAt: string | null;
+};
+
+export type UsageTotals = {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  calls: number;
+  latencyMs: number;
+};
+
+export type RunTotals = UsageTotals & {
+  byAgent: Record<string, UsageTotals>;
+  byModel: Record<string, UsageTotals>;
+};
+
+export type RunProgress = {
+  /** Tasks that count towards completion: cancelled tasks are left out (they will never be done). */
+  total: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  /** Tasks an agent or the reviewer is working on. */
+  active: number;
+  /** 0–100, done of total. */
+  percent: number;
+};
+
+export type RunViewState = {
+  status: RunStatus;
+  statusReason: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  phases: { key: string; title: string }[];
+  tasks: Record<string, RunViewTask>;
+  taskOrder: string[];
+  lanes: Record<string, FeedLane>;
+  laneOrder: string[];
+  artifacts: Record<string, RunArtifactRef>;
+  artifactOrder: string[];
+  approvals: Record<string, RunApproval>;
+  approvalOrder: string[];
+  totals: RunTotals;
+  progress: RunProgress;
+  /** Some output came from the scripted demo model and must be labelled as such. */
+  usesDemoModel: boolean;
+  lastSeq: number;
+};
+
+export type RunViewSeed = {
+  status: RunStatus;
+  startedAt?: string | Date | null;
+  finishedAt?: string | Date | null;
+  /** The server knows before any usage event whether the run's agents use the demo model. */
+  usesDemoModel?: boolean;
+};
+
+export const isFinalRunStatus = (status: RunStatus) => FINAL_RUN_STATUSES.includes(status);
+
+/** Statuses in which agents may be producing output right now. */
+export const isWorkingRunStatus = (status: RunStatus) => status === "planning" || status === "running";
+
+const emptyUsage = (): UsageTotals => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  calls: 0,
+  latencyMs: 0,
+});
+
+const toIso = (value: string | Date | null | undefined) =>
+  value == null ? null : value instanceof Date ? value.toISOString() : value;
+
+export function initialRunViewState(run: RunViewSeed): RunViewState {
+  return {
+    status: run.status,
+    statusReason: null,
+    startedAt: toIso(run.startedAt),
+    finishedAt: toIso(run.finishedAt),
+    phases: [],
+    tasks: {},
+    taskOrder: [],
+    lanes: {},
+    laneOrder: [],
+    artifacts: {},
+    artifactOrder: [],
+    approvals: {},
+    approvalOrder: [],
+    totals: { ...emptyUsage(), byAgent: {}, byModel: {} },
+    progress: { total: 0, done: 0, failed: 0, cancelled: 0, active: 0, percent: 0 },
+    usesDemoModel: run.usesDemoModel ?? false,
+    lastSeq: 0,
+  };
+}
+
+export function computeProgress(tasks: Iterable<Pick<RunViewTask, "status">>): RunProgress {
+  const progress = { total: 0, done: 0, failed: 0, cancelled: 0, active: 0, percent: 0 };
+  for (const task of tasks) {
+    if (task.status === "cancelled") {
+      progress.cancelled++;
+      continue;
+    }
+    progress.total++;
+    if (task.status === "done") progress.done++;
+    else if (task.status === "failed") progress.failed++;
+    else if (task.status === "in_progress" || task.status === "review") progress.active++;
+  }
+  progress.percent = progress.total ? Math.floor((progress.done / progress.total) * 100) : 0;
+  return progress;
+}
+
+const laneKeyOf = (agentSlug: string, taskId: string | null) => `${agentSlug}:${taskId ?? "run"}`;
+
+function addUsage(totals: UsageTotals | undefined, u: Omit<UsageTotals, "calls">): UsageTotals {
+  const base = totals ?? emptyUsage();
+  return {
+    inputTokens: base.inputTokens + u.inputTokens,
+    outputTokens: base.outputTokens + u.outputTokens,
+    costUsd: base.costUsd + u.costUsd,
+    calls: base.calls + 1,
+    latencyMs: base.latencyMs + u.latencyMs,
+  };
+}
+
+function toViewTask(snapshot: TaskSnapshot, previous: RunViewTask | undefined, at: string): RunViewTask {
+  return {
+    ...snapshot,
+    attempts: previous?.attempts ?? (snapshot.status === "in_progress" ? 1 : 0),
+    verdicts: previous?.verdicts ?? [],
+    lastVerdict: previous?.lastVerdict ?? null,
+    statusReason: previous?.statusReason ?? null,
+    updatedAt: at,
+  };
+}
+
+/**
+ * A mutable working copy for one batch: each record is copied at most once per batch, so a burst
+ * of deltas costs one copy, not one per event, and the input state is never mutated.
+ */
+class Draft {
+  state: RunViewState;
+  private copied = new Set<string>();
+  tasksChanged = false;
+
+  constructor(state: RunViewState) {
+    this.state = { ...state };
+  }
+
+  private own<K extends "tasks" | "lanes" | "artifacts" | "approvals" | "totals">(key: K): RunViewState[K] {
+    if (!this.copied.has(key)) {
+      this.copied.add(key);
+      this.state[key] = { ...this.state[key] };
+    }
+    return this.state[key];
+  }
+
+  private ownOrder(key: "taskOrder" | "laneOrder" | "artifactOrder" | "approvalOrder"): string[] {
+    if (!this.copied.has(key)) {
+      this.copied.add(key);
+      this.state[key] = [...this.state[key]];
+    }
+    return this.state[key];
+  }
+
+  setTask(task: RunViewTask) {
+    const tasks = this.own("tasks");
+    if (!tasks[task.id]) this.ownOrder("taskOrder").push(task.id);
+    tasks[task.id] = task;
+    this.tasksChanged = true;
+  }
+
+  setTaskOrder(order: string[]) {
+    this.copied.add("taskOrder");
+    this.state.taskOrder = order;
+  }
+
+  /** The lane for an agent's work on a task, copied for editing (its items array too). */
+  lane(agentSlug: string, taskId: string | null, seq: number, at: string): FeedLane {
+    const key = laneKeyOf(agentSlug, taskId);
+    const lanes = this.own("lanes");
+    const laneCopyKey = `lane:${key}`;
+    const existing = lanes[key];
+    if (!existing) {
+      this.ownOrder("laneOrder").push(key);
+      this.copied.add(laneCopyKey);
+      lanes[key] = { key, agentSlug, taskId, items: [], lastSeq: seq, updatedAt: at };
+    } else if (!this.copied.has(laneCopyKey)) {
+      this.copied.add(laneCopyKey);
+      lanes[key] = { ...existing, items: [...existing.items] };
+    }
+    const lane = lanes[key] as FeedLane;
+    lane.lastSeq = seq;
+    lane.updatedAt = at;
+    return lane;
+  }
+
+  setArtifact(artifact: RunArtifactRef) {
+    const artifacts = this.own("artifacts");
+    if (!artifacts[artifact.id]) this.ownOrder("artifactOrder").push(artifact.id);
+    artifacts[artifact.id] = artifact;
+  }
+
+  setApproval(approval: RunApproval) {
+    const approvals = this.own("approvals");
+    if (!approvals[approval.id]) this.ownOrder("approvalOrder").push(approval.id);
+    approvals[approval.id] = approval;
+  }
+
+  totals(): RunTotals {
+    return this.own("totals");
+  }
+}
+
+function apply(draft: Draft, event: StoredRunEvent) {
+  const s = draft.state;
+  switch (event.type) {
+    case "run.status": {
+      s.status = event.status;
+      s.statusReason = event.reason ?? null;
+      if (event.status !== "queued" && !s.startedAt) s.startedAt = event.at;
+      // A budget-exhausted run can be resumed: it is then no longer finished.
+      s.finishedAt = isFinalRunStatus(event.status) ? event.at : null;
+      return;
+    }
+    case "run.plan": {
+      s.phases = event.phases.map((p) => ({ key: p.key, title: p.title }));
+      const planIds = new Set(event.tasks.map((t) => t.id));
+      for (const snapshot of event.tasks) draft.setTask(toViewTask(snapshot, s.tasks[snapshot.id], event.at));
+      // Plan order first; tasks added outside the plan (subtasks) keep their place after it.
+      draft.setTaskOrder([...event.tasks.map((t) => t.id), ...s.taskOrder.filter((id) => !planIds.has(id))]);
+      return;
+    }
+    case "task.added": {
+      draft.setTask(toViewTask(event.task, s.tasks[event.task.id], event.at));
+      return;
+    }
+    case "task.status": {
+      const task = s.tasks[event.taskId];
+      if (!task) return;
+      const restarted = event.status === "in_progress" && task.status !== "in_progress";
+      draft.setTask({
+        ...task,
+        status: event.status,
+        statusReason: event.reason ?? null,
+        attempts: restarted ? task.attempts + 1 : task.attempts,
+        updatedAt: event.at,
+      });
+      return;
+    }
+    case "review.verdict": {
+      const task = s.tasks[event.taskId];
+      if (!task) return;
+      const verdict: TaskVerdict = {
+        verdict: event.verdict,
+        reasons: event.reasons,
+        attempt: event.attempt,
+        at: event.at,
+      };
+      draft.setTask({
+        ...task,
+        verdicts: [...task.verdicts, verdict],
+        lastVerdict: verdict,
+        attempts: Math.max(task.attempts, event.attempt),
+        updatedAt: event.at,
+      });
+      return;
+    }
+    case "agent.delta": {
+      const lane = draft.lane(event.agentSlug, event.taskId, event.seq, event.at);
+      const last = lane.items[lane.items.length - 1];
+      if (last?.kind === "text") {
+        lane.items[lane.items.length - 1] = { ...last, text: last.text + event.delta };
+      } else {
+        lane.items.push({ kind: "text", key: `text-${event.seq}`, text: event.delta, at: event.at });
+      }
+      return;
+    }
+    case "agent.tool-call": {
+      const lane = draft.lane(event.agentSlug, event.taskId, event.seq, event.at);
+      lane.items.push({
+        kind: "tool",
+        key: `tool-${event.toolCallId}`,
+        toolCallId: event.toolCallId,
+        toolName: event.toolName,
+        input: event.input,
+        output: undefined,
+        done: false,
+        at: event.at,
+      });
+      return;
+    }
+    case "agent.tool-result": {
+      const lane = draft.lane(event.agentSlug, event.taskId, event.seq, event.at);
+      const index = lane.items.findLastIndex((i) => i.kind === "tool" && i.toolCallId === event.toolCallId);
+      const call = lane.items[index];
+      if (call?.kind === "tool") {
+        lane.items[index] = { ...call, output: event.output, done: true };
+      } else {
+        lane.items.push({
+          kind: "tool",
+          key: `tool-${event.toolCallId}`,
+          toolCallId: event.toolCallId,
+          toolName: event.toolName,
+          input: undefined,
+          output: event.output,
+          done: true,
+          at: event.at,
+        });
+      }
+      return;
+    }
+    case "insight": {
+      const lane = draft.lane(event.agentSlug, event.taskId, event.seq, event.at);
+      lane.items.push({ kind: "insight", key: `insight-${event.seq}`, text: event.text, at: event.at });
+      return;
+    }
+    case "artifact.saved": {
+      const previous = s.artifacts[event.artifactId];
+      const versions = (previous?.versions ?? []).filter((v) => v.version !== event.version);
+      versions.push({ version: event.version, at: event.at });
+      versions.sort((a, b) => a.version - b.version);
+      draft.setArtifact({
+        id: event.artifactId,
+        kind: event.kind,
+        title: event.title,
+        taskId: event.taskId ?? previous?.taskId ?? null,
+        versions,
+        latestVersion: versions[versions.length - 1]?.version ?? event.version,
+      });
+      return;
+    }
+    case "approval.requested": {
+      const previous = s.approvals[event.approvalId];
+      draft.setApproval({
+        id: event.approvalId,
+        taskId: event.taskId,
+        title: event.title,
+        prompt: event.prompt,
+        status: previous?.status ?? "pending",
+        comment: previous?.comment ?? null,
+        decidedBy: previous?.decidedBy ?? null,
+        requestedAt: event.at,
+        resolvedAt: previous?.resolvedAt ?? null,
+      });
+      return;
+    }
+    case "approval.resolved": {
+      const previous = s.approvals[event.approvalId];
+      draft.setApproval({
+        id: event.approvalId,
+        taskId: previous?.taskId ?? null,
+        title: previous?.title ?? "Approval",
+        prompt: previous?.prompt ?? "",
+        requestedAt: previous?.requestedAt ?? null,
+        status: event.decision,
+        comment: event.comment,
+        decidedBy: event.decidedBy,
+        resolvedAt: event.at,
+      });
+      return;
+    }
+    case "usage": {
+      const totals = draft.totals();
+      const usage = {
+        inputTokens: event.inputTokens,
+        outputTokens: event.outputTokens,
+        costUsd: event.costUsd,
+        latencyMs: event.latencyMs,
+      };
+      Object.assign(totals, addUsage(totals, usage));
+      totals.byAgent = {
+        ...totals.byAgent,
+        [event.agentSlug]: addUsage(totals.byAgent[event.agentSlug], usage),
+      };
+      totals.byModel = { ...totals.byModel, [event.modelId]: addUsage(totals.byModel[event.modelId], usage) };
+      if (isDemoModel(event.modelId)) s.usesDemoModel = true;
+      return;
+    }
+    default:
+      // An event type this build does not know (a newer server): skip it, keep the position.
+      return;
+  }
+}
+
+/**
+ * Folds events into the state. Events are applied in `seq` order; any event whose `seq` is not
+ * above the last applied one (a duplicate from replay overlapping live, or a late straggler) is
+ * ignored. Returns the same object when nothing new was applied.
+ */
+export function applyRunEvents(state: RunViewState, events: readonly StoredRunEvent[]): RunViewState {
+  const fresh = events.filter((e) => e.seq > state.lastSeq);
+  if (fresh.length === 0) return state;
+  fresh.sort((a, b) => a.seq - b.seq);
+  const draft = new Draft(state);
+  for (const event of fresh) {
+    if (event.seq <= draft.state.lastSeq) continue;
+    apply(draft, event);
+    draft.state.lastSeq = event.seq;
+  }
+  if (draft.tasksChanged) draft.state.progress = computeProgress(Object.values(draft.state.tasks));
+  return draft.state;
+}
+
+// The helpers take only the slices they read, so callers can memoize on those slices: a text
+// delta replaces `lanes` but leaves `tasks`, `artifacts` and `approvals` as they were.
+
+export const orderedTasks = ({ tasks, taskOrder }: Pick<RunViewState, "tasks" | "taskOrder">) =>
+  taskOrder.flatMap((id) => (tasks[id] ? [tasks[id]] : []));
+
+export const orderedLanes = ({ lanes, laneOrder }: Pick<RunViewState, "lanes" | "laneOrder">) =>
+  laneOrder.flatMap((key) => (lanes[key] ? [lanes[key]] : []));
+
+export const orderedArtifacts = ({
+  artifacts,
+  artifactOrder,
+}: Pick<RunViewState, "artifacts" | "artifactOrder">) =>
+  artifactOrder.flatMap((id) => (artifacts[id] ? [artifacts[id]] : []));
+
+export const orderedApprovals = ({
+  approvals,
+  approvalOrder,
+}: Pick<RunViewState, "approvals" | "approvalOrder">) =>
+  approvalOrder.flatMap((id) => (approvals[id] ? [approvals[id]] : []));
+
+export const pendingApprovals = (state: Pick<RunViewState, "approvals" | "approvalOrder">) =>
+  orderedApprovals(state).filter((a) => a.status === "pending");
+
+/**
+ * Whether a lane is streaming right now (the page shows a caret): the run is working and the lane
+ * is its task's most recent lane while the task is in progress or in review. Run-level lanes (the
+ * orchestrator) are live while planning, or when they produced the run's latest output.
+ */
+export function isLaneLive(state: RunViewState, lane: FeedLane): boolean {
+  if (!isWorkingRunStatus(state.status)) return false;
+  const lanes = Object.values(state.lanes);
+  if (lane.taskId === null) {
+    return state.status === "planning" || lanes.every((other) => other.lastSeq <= lane.lastSeq);
+  }
+  const task = state.tasks[lane.taskId];
+  if (!task || (task.status !== "in_progress" && task.status !== "review")) return false;
+  return lanes.every((other) => other.taskId !== lane.taskId || other.lastSeq <= lane.lastSeq);
+}
