@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { memberships, organizations } from "@/db/schema";
-import { auditCount, rowCount } from "@/tests/support/org-helpers";
 import { createTeam, createUser } from "@/tests/support/factories";
+import { auditCount, rowCount } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
 import { createOrganizationAction } from "./actions";
 

@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { invitations, memberships } from "@/db/schema";
-import { auditCount, rowCount } from "@/tests/support/org-helpers";
 import { createTeam } from "@/tests/support/factories";
+import { auditCount, rowCount } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
 import {
   changeMemberRoleAction,

@@ -6,8 +6,8 @@ import { createInvitation } from "@/lib/invitations/create-invitation";
 import { resendInvitation } from "@/lib/invitations/resend-invitation";
 import { revokeInvitation } from "@/lib/invitations/revoke-invitation";
 import { resolveOrgContext } from "@/lib/orgs/context";
-import { auditCount } from "@/tests/support/org-helpers";
 import { createTeam, createUser } from "@/tests/support/factories";
+import { auditCount } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
 import { acceptInvitationAction } from "./actions";
 

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { auditLogs, memberships, organizations } from "@/db/schema";
-import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
 import { createTeam } from "@/tests/support/factories";
+import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
 import { DELETE, GET, PATCH } from "./route";
 

@@ -4,8 +4,8 @@ import { getDb } from "@/db";
 import { invitations } from "@/db/schema";
 import { hashToken } from "@/lib/crypto";
 import { outbox } from "@/lib/mail";
-import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
 import { createTeam } from "@/tests/support/factories";
+import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
 import { GET, POST } from "./route";
 

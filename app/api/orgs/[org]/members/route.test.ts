@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { jsonRequest, routeArgs } from "@/tests/support/org-helpers";
 import { createTeam } from "@/tests/support/factories";
+import { jsonRequest, routeArgs } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
 import { GET } from "./route";
 

@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { memberships, type Role } from "@/db/schema";
-import { auditCount, errorOf, jsonRequest, routeArgs } from "@/tests/support/org-helpers";
 import { addMember, createTeam } from "@/tests/support/factories";
+import { auditCount, errorOf, jsonRequest, routeArgs } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
 import { DELETE, PATCH } from "./route";
 
