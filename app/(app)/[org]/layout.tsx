@@ -2,6 +2,8 @@ import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
 import type * as React from "react";
 import { AppShell } from "@/components/app-shell/app-shell";
+import { VerifyEmailBanner } from "@/components/auth/verify-email-banner";
+import { isEmailVerified } from "@/lib/auth/email-verification";
 import { permissionsOf } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
@@ -24,7 +26,7 @@ export default async function OrgLayout({ children, params }: Props) {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   }
-  const orgs = await listOrganizations(user.id);
+  const [orgs, verified] = await Promise.all([listOrganizations(user.id), isEmailVerified(user.id)]);
 
   return (
     <AppShell
@@ -33,6 +35,7 @@ export default async function OrgLayout({ children, params }: Props) {
       user={{ name: user.name, email: user.email }}
       permissions={permissionsOf(ctx.role)}
     >
+      {!verified && <VerifyEmailBanner email={user.email} />}
       {children}
     </AppShell>
   );
