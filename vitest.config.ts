@@ -1,7 +1,11 @@
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // Outside the project: `next dev` watches node_modules/.vite and reloads every open page each time
+  // vitest writes its results there.
+  cacheDir: path.join(os.tmpdir(), "dafnckmachine-vite"),
   resolve: {
     alias: {
       "@": path.resolve(import.meta.dirname),
