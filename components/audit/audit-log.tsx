@@ -99,7 +99,7 @@ export function AuditLog({ org, actions, filters, invalid }: AuditLogProps) {
   }
 
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <form
         // Remount on navigation so the inputs show the URL's filters (back/forward included).
         key={JSON.stringify(filters)}
