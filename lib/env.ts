@@ -1,7 +1,8 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { type AiEnv, aiEnvShape } from "@/lib/ai/env-schema";
 
 /**
  * The one module that reads `process.env`. Everything is optional in development so a fresh
@@ -47,6 +48,24 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"])
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  // Background functions: the embedded engine (default) or Inngest (Cloud, self-hosted, dev server).
+  ENGINE: optionalString.pipe(
+    z.enum(["embedded", "inngest"], { message: 'ENGINE must be "embedded" or "inngest"' }).optional(),
+  ),
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^signkey-\w+-[0-9a-f]+$/i, "INNGEST_SIGNING_KEY must look like signkey-prod-<hex>")
+      .optional(),
+  ),
+  INNGEST_BASE_URL: optionalString.pipe(z.url({ message: "INNGEST_BASE_URL must be a URL" }).optional()),
+  // "1" or the dev server's URL: use a local Inngest dev server.
+  INNGEST_DEV: optionalString,
+  // Comma-separated emails of the instance's operators (the /admin pages).
+  INSTANCE_ADMIN_EMAILS: optionalString,
+  // Model providers for the agent swarm (lib/ai/env-schema.ts); none set → the scripted demo model.
+  ...aiEnvShape,
 });
 
 export type Env = z.infer<typeof schema>;
@@ -76,7 +95,10 @@ export const isNodeRuntime = () => process.env.NEXT_RUNTIME === "nodejs" || !pro
 
 /** Where the embedded database and generated development secrets live. */
 export function dataDir(): string {
-  return path.resolve(env().PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite"), "..");
+  const dir = env().PGLITE_DIR;
+  // An in-memory database (tests) has no folder; without this the parent of "memory://" is the repo root.
+  if (!dir || dir.startsWith("memory://")) return path.join(process.cwd(), ".data");
+  return path.resolve(dir, "..");
 }
 
 export function pgliteDir(): string {
@@ -127,4 +149,51 @@ export function oauthProviders() {
         ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }
         : null,
   };
+}
+
+/** Which executor runs background functions: Inngest when it is configured, else the embedded engine. */
+export function engineMode(): "embedded" | "inngest" {
+  const e = env();
+  if (e.ENGINE) return e.ENGINE;
+  const dev = e.INNGEST_DEV && e.INNGEST_DEV !== "0" && e.INNGEST_DEV !== "false";
+  return e.INNGEST_SIGNING_KEY || e.INNGEST_BASE_URL || dev ? "inngest" : "embedded";
+}
+
+/** Inngest client settings for ENGINE=inngest (undefined values fall back to the SDK's defaults). */
+export function inngestSettings() {
+  const e = env();
+  const devUrl = e.INNGEST_DEV && /^https?:\/\//.test(e.INNGEST_DEV) ? e.INNGEST_DEV : undefined;
+  const isDev =
+    e.INNGEST_DEV === undefined ? undefined : devUrl !== undefined || ["1", "true"].includes(e.INNGEST_DEV);
+  return {
+    eventKey: e.INNGEST_EVENT_KEY,
+    signingKey: e.INNGEST_SIGNING_KEY,
+    baseUrl: e.INNGEST_BASE_URL ?? devUrl,
+    isDev,
+  };
+}
+
+/**
+ * The key the embedded engine signs its calls to the serve handler with (the SDK verifies them as
+ * it verifies Inngest's). INNGEST_SIGNING_KEY when set; otherwise derived from AUTH_SECRET (the
+ * generated one in development), so no extra secret has to be managed.
+ */
+export function engineSigningKey(): string {
+  const e = env();
+  if (e.INNGEST_SIGNING_KEY) return e.INNGEST_SIGNING_KEY;
+  return `signkey-local-${createHmac("sha256", authSecret()).update("dafnckmachine/engine-signing-key").digest("hex")}`;
+}
+
+/** Lower-cased emails allowed into the instance operator pages. */
+export function instanceAdminEmails(): string[] {
+  return (env().INSTANCE_ADMIN_EMAILS ?? "")
+    .split(",")
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** The instance's model provider settings (see lib/ai/providers.ts `providerConfigFromEnv`). */
+export function aiEnv(): AiEnv {
+  const e = env();
+  return Object.fromEntries(Object.keys(aiEnvShape).map((k) => [k, e[k as keyof AiEnv]])) as AiEnv;
 }

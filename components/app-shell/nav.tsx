@@ -1,12 +1,14 @@
 "use client";
 
 import {
+  BotIcon,
   FolderKanbanIcon,
   LayoutDashboardIcon,
   type LucideIcon,
   ScrollTextIcon,
   SettingsIcon,
   ShieldCheckIcon,
+  SparklesIcon,
   UsersIcon,
 } from "lucide-react";
 import Link from "next/link";
@@ -20,6 +22,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
     items: [
       { label: "Dashboard", path: "", icon: LayoutDashboardIcon },
       { label: "Projects", path: "/projects", icon: FolderKanbanIcon },
+      { label: "Agents", path: "/agents", icon: BotIcon, permission: "runs.read" },
     ],
   },
   {
@@ -27,6 +30,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
     items: [
       { label: "Members", path: "/members", icon: UsersIcon, permission: "members.read" },
       { label: "Settings", path: "/settings", icon: SettingsIcon, permission: "org.manage" },
+      { label: "AI settings", path: "/settings/ai", icon: SparklesIcon, permission: "org.manage" },
       { label: "SSO", path: "/settings/sso", icon: ShieldCheckIcon, permission: "sso.manage" },
       { label: "Audit log", path: "/audit", icon: ScrollTextIcon, permission: "audit.read" },
     ],

@@ -1,3 +1,5 @@
 export * from "./auth";
+export * from "./engine";
 export * from "./organizations";
 export * from "./projects";
+export * from "./runs";

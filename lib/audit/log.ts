@@ -24,6 +24,14 @@ export const AUDIT_ACTIONS = [
   "sso.create",
   "sso.update",
   "sso.delete",
+  "agent.create",
+  "agent.update",
+  "ai_settings.update",
+  "run.start",
+  "run.cancel",
+  "run.resume",
+  "run.retry_task",
+  "approval.decide",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

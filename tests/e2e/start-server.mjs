@@ -21,6 +21,8 @@ const env = {
   AUTH_TRUST_HOST: "true",
   SSO_ALLOW_INSECURE_ISSUER: "1",
   INSTANCE_ADMIN_EMAILS: "operator@example.test",
+  // The scripted demo model streams slowly enough for the run tests to watch text arrive.
+  DEMO_MODEL_DELAY_MS: process.env.DEMO_MODEL_DELAY_MS ?? "15",
 };
 if (!env.DATABASE_URL) env.PGLITE_DIR = path.join(e2eDir, "pglite");
 

@@ -2,14 +2,18 @@ import { ArrowRightIcon, FolderKanbanIcon, PlusIcon, UserPlusIcon, UsersIcon } f
 import type { Metadata } from "next";
 import Link from "next/link";
 import type * as React from "react";
+import { RunsTable } from "@/components/runs/runs-table";
 import { NoAccess } from "@/components/states/no-access";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { UsageCharts } from "@/components/usage/usage-charts";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getOrgOverview } from "@/lib/orgs/org-overview";
 import { orgPageContext } from "@/lib/orgs/page-context";
+import { getAgentNames, listRecentRuns } from "@/lib/runs/queries";
+import { getOrgUsage, USAGE_WINDOW_DAYS } from "@/lib/usage/queries";
 import { formatDate } from "@/lib/utils";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -48,6 +52,10 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
   const ctx = await orgPageContext(org, "org.read", `/${org}`);
   if (!ctx) return <NoAccess orgSlug={org} />;
   const overview = await getOrgOverview(ctx);
+  const canSeeRuns = ctx.can("runs.read");
+  const [recentRuns, usage, agentNames] = canSeeRuns
+    ? await Promise.all([listRecentRuns(ctx, { limit: 8 }), getOrgUsage(ctx), getAgentNames(ctx)])
+    : [[], null, {}];
   const canWrite = ctx.can("projects.write");
   const canInvite = ctx.can("members.invite");
   const firstName = ctx.user.name?.trim().split(/\s+/)[0];
@@ -90,6 +98,27 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
             icon={<FolderKanbanIcon />}
           />
         </div>
+        {canSeeRuns && (
+          <section aria-labelledby="recent-runs" className="grid gap-3">
+            <h2 id="recent-runs" className="font-semibold text-lg">
+              Recent runs
+            </h2>
+            <RunsTable orgSlug={org} runs={recentRuns} showProject />
+          </section>
+        )}
+        {usage && (
+          <section aria-labelledby="usage" className="grid gap-3">
+            <h2 id="usage" className="font-semibold text-lg">
+              Model usage, last {USAGE_WINDOW_DAYS} days
+            </h2>
+            <UsageCharts
+              byDay={usage.byDay}
+              byAgent={usage.byAgent}
+              byModel={usage.byModel}
+              agentNames={agentNames}
+            />
+          </section>
+        )}
         <section aria-labelledby="recent-projects" className="grid gap-3">
           <div className="flex items-center justify-between">
             <h2 id="recent-projects" className="font-semibold text-lg">

@@ -1,19 +1,23 @@
-import { ArchiveIcon, ArrowLeftIcon, PencilIcon, PlayIcon } from "lucide-react";
+import { ArchiveIcon, ArrowLeftIcon, ArrowRightIcon, PencilIcon, PlayIcon } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type * as React from "react";
 import { ArchiveProjectButton } from "@/components/projects/archive-project-button";
 import { ProjectStatusBadge } from "@/components/projects/project-status-badge";
+import { RunsTable } from "@/components/runs/runs-table";
+import { StartRunForm } from "@/components/runs/start-run-form";
 import { NoAccess } from "@/components/states/no-access";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { getAiSettings } from "@/lib/ai/org-settings";
 import { orgPageContext } from "@/lib/orgs/page-context";
 import { orNotFound } from "@/lib/projects/or-not-found";
 import { getProject } from "@/lib/projects/queries";
+import { listProjectRuns } from "@/lib/runs/queries";
 import { formatDate } from "@/lib/utils";
+import { startRunAction } from "./runs/actions";
 
 export const metadata: Metadata = { title: "Project" };
 
@@ -29,6 +33,9 @@ export default async function ProjectPage({ params }: Props) {
   const project = await orNotFound(getProject(ctx, slug));
   const canWrite = ctx.can("projects.write");
   const archived = project.status === "archived";
+  const runs = await listProjectRuns(ctx, slug, { limit: 10 });
+  const canStart = ctx.can("runs.start") && !archived;
+  const defaultTokenBudget = canStart ? (await getAiSettings(ctx)).defaultTokenBudget : null;
 
   return (
     <>
@@ -108,13 +115,31 @@ export default async function ProjectPage({ params }: Props) {
               <CardDescription>
                 Agent runs on this project, with their artifacts and approvals.
               </CardDescription>
+              <CardAction>
+                <Button asChild variant="ghost" size="sm">
+                  <Link href={`/${org}/projects/${project.slug}/runs`}>
+                    All runs
+                    <ArrowRightIcon />
+                  </Link>
+                </Button>
+              </CardAction>
             </CardHeader>
-            <CardContent>
-              <EmptyState
-                icon={<PlayIcon />}
-                title="Runs arrive with the agent swarm"
-                description="Starting runs is not available yet. Once the agent swarm ships, each run on this project is listed here; there are none so far."
-              />
+            <CardContent className="grid gap-6">
+              <RunsTable orgSlug={org} runs={runs} />
+              {canStart && (
+                <section aria-labelledby="start-run" className="grid gap-4 border-t pt-6">
+                  <h3 id="start-run" className="flex items-center gap-2 font-semibold">
+                    <PlayIcon className="size-4" />
+                    Start a run
+                  </h3>
+                  <StartRunForm
+                    orgSlug={org}
+                    projectSlug={project.slug}
+                    action={startRunAction.bind(null, org)}
+                    defaultTokenBudget={defaultTokenBudget}
+                  />
+                </section>
+              )}
             </CardContent>
           </Card>
         </div>

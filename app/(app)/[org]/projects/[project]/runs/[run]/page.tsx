@@ -1,0 +1,60 @@
+import { ArrowLeftIcon } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { RunView } from "@/components/runs/run-view";
+import { NoAccess } from "@/components/states/no-access";
+import { Button } from "@/components/ui/button";
+import { orgPageContext } from "@/lib/orgs/page-context";
+import { orNotFound } from "@/lib/projects/or-not-found";
+import { getRunPageData } from "@/lib/runs/queries";
+import { cancelRunAction, decideApprovalAction, resumeRunAction, retryTaskAction } from "../actions";
+
+export const metadata: Metadata = { title: "Run" };
+
+type Props = { params: Promise<{ org: string; project: string; run: string }> };
+
+export default async function RunPage({ params }: Props) {
+  const { org, project, run: runId } = await params;
+  const ctx = await orgPageContext(org, "runs.read", `/${org}/projects/${project}/runs/${runId}`);
+  if (!ctx) return <NoAccess orgSlug={org} />;
+  const data = await orNotFound(getRunPageData(ctx, runId));
+  // A run lives under its own project's URL only.
+  if (data.project.slug !== project) notFound();
+  const canStart = ctx.can("runs.start");
+  const canApprove = ctx.can("runs.approve");
+
+  return (
+    <>
+      <Button asChild variant="ghost" size="sm" className="-ml-2 mb-2">
+        <Link href={`/${org}/projects/${project}/runs`}>
+          <ArrowLeftIcon />
+          {data.project.name} runs
+        </Link>
+      </Button>
+      <RunView
+        run={{
+          id: data.run.id,
+          goal: data.run.goal,
+          templateSlug: data.run.templateSlug,
+          status: data.run.status,
+          startedAt: data.run.startedAt ?? data.run.createdAt,
+          finishedAt: data.run.finishedAt,
+          tokenBudget: data.run.tokenBudget,
+          usesDemoModel: data.run.usesDemoModel,
+        }}
+        initialEvents={data.events}
+        streamUrl={`/api/orgs/${org}/runs/${data.run.id}/stream`}
+        artifacts={data.artifacts}
+        permissions={{ canCancel: canStart, canApprove, canRetry: canStart, canResume: canStart }}
+        actions={{
+          cancel: canStart ? cancelRunAction.bind(null, org) : undefined,
+          retryTask: canStart ? retryTaskAction.bind(null, org) : undefined,
+          decideApproval: canApprove ? decideApprovalAction.bind(null, org) : undefined,
+          resume: canStart ? resumeRunAction.bind(null, org) : undefined,
+        }}
+        agentNames={data.agentNames}
+      />
+    </>
+  );
+}

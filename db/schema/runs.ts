@@ -1,0 +1,236 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+// Status and priority words are the domain's, defined once in lib/runs (pure modules).
+import { RUN_STATUSES } from "../../lib/runs/events";
+import { TASK_PRIORITIES } from "../../lib/runs/plan";
+import { TASK_STATUSES } from "../../lib/runs/schedule";
+import { users } from "./auth";
+import { organizations, tenantPolicy } from "./organizations";
+import { projects } from "./projects";
+
+/** The agent swarm's tenant tables. Every row carries org_id; RLS confines it like the rest. */
+
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "timed_out"] as const;
+
+/** Organization-level AI settings: provider (key encrypted), default budget, parallel-run limit. */
+export const orgAiSettings = pgTable(
+  "org_ai_settings",
+  {
+    orgId: uuid("org_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** ProviderConfig from lib/ai/providers.ts without the key. */
+    provider: jsonb("provider").$type<Record<string, unknown>>(),
+    /** AES-256-GCM (lib/crypto.ts); never sent to the browser. */
+    apiKeyEncrypted: text("api_key_encrypted"),
+    defaultTokenBudget: integer("default_token_budget").notNull().default(200_000),
+    maxConcurrentRuns: integer("max_concurrent_runs").notNull().default(2),
+    standards: text("standards").notNull().default(""),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantPolicy("org_ai_settings")],
+).enableRLS();
+
+/** An organization's own agents (clones of built-ins or new ones); every save is a new version. */
+export const agentVersions = pgTable(
+  "agent_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    version: integer("version").notNull(),
+    /** agentDefinitionSchema from lib/agents/schema.ts. */
+    definition: jsonb("definition").$type<Record<string, unknown>>().notNull(),
+    basedOn: text("based_on"),
+    archived: boolean("archived").notNull().default(false),
+    createdById: uuid("created_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("agent_versions_org_slug_version_idx").on(t.orgId, t.slug, t.version),
+    tenantPolicy("agent_versions"),
+  ],
+).enableRLS();
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    goal: text("goal").notNull(),
+    templateSlug: text("template_slug").notNull(),
+    status: text("status", { enum: RUN_STATUSES }).notNull().default("queued"),
+    statusReason: text("status_reason"),
+    tokenBudget: integer("token_budget").notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** Slug → version (0 = built-in) of every agent the run used. */
+    agentVersions: jsonb("agent_versions").$type<Record<string, number>>().notNull().default({}),
+    modelLabel: text("model_label"),
+    usesDemoModel: boolean("uses_demo_model").notNull().default(false),
+    summaryArtifactId: uuid("summary_artifact_id"),
+    startedById: uuid("started_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("runs_org_project_idx").on(t.orgId, t.projectId, t.createdAt),
+    index("runs_org_status_idx").on(t.orgId, t.status),
+    tenantPolicy("runs"),
+  ],
+).enableRLS();
+
+export const runTasks = pgTable(
+  "run_tasks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    phaseKey: text("phase_key").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    agentSlug: text("agent_slug").notNull(),
+    priority: text("priority", { enum: TASK_PRIORITIES }).notNull().default("medium"),
+    status: text("status", { enum: TASK_STATUSES }).notNull().default("todo"),
+    statusReason: text("status_reason"),
+    dependsOn: text("depends_on").array().notNull().default(sql`'{}'::text[]`),
+    acceptanceCriteria: text("acceptance_criteria").array().notNull().default(sql`'{}'::text[]`),
+    needsApproval: boolean("needs_approval").notNull().default(false),
+    attempts: integer("attempts").notNull().default(0),
+    position: integer("position").notNull().default(0),
+    parentTaskId: uuid("parent_task_id"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("run_tasks_run_key_idx").on(t.runId, t.key),
+    index("run_tasks_org_idx").on(t.orgId),
+    tenantPolicy("run_tasks"),
+  ],
+).enableRLS();
+
+/** Documents and code the agents write; each revision is a new row with the next version. */
+export const artifacts = pgTable(
+  "artifacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    runId: uuid("run_id").references(() => runs.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id").references(() => runTasks.id, { onDelete: "set null" }),
+    /** Stable across versions: the first version's id. */
+    artifactKey: uuid("artifact_key").notNull(),
+    version: integer("version").notNull(),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    path: text("path"),
+    language: text("language"),
+    content: text("content").notNull(),
+    summary: text("summary").notNull().default(""),
+    agentSlug: text("agent_slug"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("artifacts_key_version_idx").on(t.artifactKey, t.version),
+    index("artifacts_org_run_idx").on(t.orgId, t.runId),
+    tenantPolicy("artifacts"),
+  ],
+).enableRLS();
+
+/** The per-run event log every viewer replays and follows (lib/runs/events.ts). */
+export const runEvents = pgTable(
+  "run_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("run_events_run_seq_idx").on(t.runId, t.seq),
+    index("run_events_org_idx").on(t.orgId),
+    tenantPolicy("run_events"),
+  ],
+).enableRLS();
+
+export const approvals = pgTable(
+  "approvals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id").references(() => runTasks.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    prompt: text("prompt").notNull(),
+    status: text("status", { enum: APPROVAL_STATUSES }).notNull().default("pending"),
+    comment: text("comment"),
+    decidedById: uuid("decided_by_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  (t) => [index("approvals_org_run_idx").on(t.orgId, t.runId), tenantPolicy("approvals")],
+).enableRLS();
+
+/** One row per model call: what it cost and how long it took. */
+export const modelCalls = pgTable(
+  "model_calls",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    runId: uuid("run_id").references(() => runs.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id").references(() => runTasks.id, { onDelete: "set null" }),
+    agentSlug: text("agent_slug").notNull(),
+    provider: text("provider").notNull(),
+    modelId: text("model_id").notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("model_calls_org_created_idx").on(t.orgId, t.createdAt), tenantPolicy("model_calls")],
+).enableRLS();

@@ -1,0 +1,37 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+/**
+ * Typed events (`domain/noun.verb`). Functions trigger on these, and senders build payloads with
+ * `.create(data)`, so both sides share one zod schema; the SDK validates data before a run starts.
+ */
+
+export const authCleanupRequested = eventType("maintenance/auth-cleanup.requested", {
+  schema: z.object({ reason: z.string().max(200).optional() }),
+});
+
+// The agent swarm (lib/runs, inngest/functions/agent-run.ts). Senders: lib/runs/start-run,
+// resume-run, cancel-run, decide-approval and retry-task; every payload carries the org id so the
+// function re-checks scope.
+const runScope = { orgId: z.uuid(), runId: z.uuid() };
+
+/** A run (new, resumed, or with a task to retry) should be executed: its row is committed. */
+export const runRequested = eventType("runs/run.requested", { schema: z.object(runScope) });
+
+/** Cancels the running function for the run (`cancelOn` matches `data.runId`). */
+export const runCancelRequested = eventType("runs/run.cancel-requested", { schema: z.object(runScope) });
+
+/** A member decided an approval; the waiting run matches it by `approvalId`. */
+export const approvalDecided = eventType("runs/approval.decided", {
+  schema: z.object({
+    ...runScope,
+    approvalId: z.uuid(),
+    decision: z.enum(["approved", "rejected"]),
+    comment: z.string().max(4000).nullable(),
+  }),
+});
+
+/** A failed task was reset to `todo`; a running function picks it up at its next scheduling round. */
+export const taskRetryRequested = eventType("runs/task.retry-requested", {
+  schema: z.object({ ...runScope, taskId: z.uuid() }),
+});

@@ -1,0 +1,252 @@
+import type { Inngest } from "inngest";
+import { resolveRunModel } from "@/lib/ai/org-settings";
+import { admitRun, finishRun, setRunWaiting, summarizeRun } from "@/lib/runs/execute/lifecycle";
+import { type PlanAttempt, planAttempt, storePlan } from "@/lib/runs/execute/plan-run";
+import {
+  applyApproval,
+  approvalState,
+  type ReviewResult,
+  requestApproval,
+  reviewAttempt,
+  scheduleRound,
+  setTaskStatus,
+  type WorkResult,
+  workAttempt,
+} from "@/lib/runs/execute/task-run";
+import {
+  BudgetExhaustedError,
+  MAX_PLAN_ATTEMPTS,
+  MAX_TASK_ATTEMPTS,
+  RunCancelledError,
+  type RunDeps,
+  type RunScope,
+} from "@/lib/runs/execute/types";
+import type { Plan } from "@/lib/runs/plan";
+import { DEFAULT_MAX_PARALLEL } from "@/lib/runs/schedule";
+import { inngest } from "../client";
+import { approvalDecided, runRequested } from "../events";
+
+/** The engine-level cap per organization; the org's own limit (maxConcurrentRuns, ≤ 20) is enforced on admission. */
+const ORG_CONCURRENCY_CAP = 20;
+/** Bounds the scheduling loop (each round starts at least one task or waits on a person). */
+const MAX_ROUNDS = 200;
+
+type TaskOutcome = "done" | "waiting" | "failed" | "budget" | "cancelled" | "question";
+
+const DEFAULT_DEPS: Required<RunDeps> = {
+  resolveModel: (orgId, tier, agent) => resolveRunModel(orgId, tier, agent),
+  maxParallel: DEFAULT_MAX_PARALLEL,
+  slotPollInterval: "15s",
+  // An approval waits 7 days in all, checked hourly so a decision sent before the wait began is seen.
+  approvalPollInterval: "1h",
+  approvalPolls: 168,
+};
+
+const errorMessage = (error: unknown) =>
+  (error as { message?: string })?.message?.slice(0, 500) || "The step failed.";
+
+/** Budget and cancellation end a model step normally (as data), so the step is not retried. */
+async function guarded<T>(fn: () => Promise<T>): Promise<T | { kind: "budget" } | { kind: "cancelled" }> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof BudgetExhaustedError) return { kind: "budget" };
+    if (error instanceof RunCancelledError) return { kind: "cancelled" };
+    throw error;
+  }
+}
+
+/**
+ * A run of the agent swarm as one durable function: admission under the organization's run limit,
+ * planning (validated, re-asked with feedback), then rounds of ready tasks in parallel — each
+ * worked by its agent, checked by the reviewer (reworked up to twice, then escalated to a person),
+ * and held at approval gates — and finally the summary and the final status, written last.
+ * Every change goes through the run's event log in the same transaction as the row it changes.
+ */
+export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps | Partial<RunDeps> = {}) {
+  const deps = { ...DEFAULT_DEPS, ...overrides } as Required<RunDeps>;
+  const resolve = deps.resolveModel;
+
+  return client.createFunction(
+    {
+      id: "agent-run",
+      name: "Agent run",
+      // Step-level retries for transient provider or database errors; a step that keeps failing
+      // fails its task, not the run.
+      retries: 2,
+      concurrency: [{ key: "event.data.orgId", limit: ORG_CONCURRENCY_CAP }],
+      cancelOn: [{ event: "runs/run.cancel-requested", match: "data.runId" }],
+      triggers: [runRequested],
+    },
+    async ({ event, step }) => {
+      const scope: RunScope = { orgId: event.data.orgId, runId: event.data.runId };
+
+      // (a) Admission: re-check scope, skip finished runs, wait for a free slot in the organization.
+      let admission = await step.run("admit-0", () => admitRun(scope));
+      for (let i = 1; admission.kind === "wait"; i++) {
+        await step.sleep(`wait-for-slot-${i}`, deps.slotPollInterval);
+        admission = await step.run(`admit-${i}`, () => admitRun(scope));
+      }
+      if (admission.kind === "skip") return { skipped: admission.reason };
+
+      // (b) Planning, re-asked with the validation feedback.
+      if (!admission.hasTasks) {
+        const rejected: { rejected: unknown; feedback: string }[] = [];
+        let plan: Plan | null = null;
+        for (let i = 1; i <= MAX_PLAN_ATTEMPTS && !plan; i++) {
+          const attempt = (await step.run(`plan-attempt-${i}`, () =>
+            guarded(() => planAttempt(scope, resolve, rejected)),
+          )) as PlanAttempt | { kind: "budget" | "cancelled" };
+          if ("kind" in attempt) {
+            if (attempt.kind === "cancelled") return { status: "cancelled" };
+            return {
+              status: await step.run("finish", () =>
+                finishRun(scope, "budget_exhausted", "The token budget ran out while planning."),
+              ),
+            };
+          }
+          if (attempt.ok) plan = attempt.plan as Plan;
+          else rejected.push({ rejected: attempt.rejected, feedback: attempt.feedback });
+        }
+        if (!plan) {
+          const last = rejected.at(-1)?.feedback ?? "";
+          return {
+            status: await step.run("finish", () =>
+              finishRun(
+                scope,
+                "failed",
+                `The orchestrator did not produce a valid plan in ${MAX_PLAN_ATTEMPTS} attempts. ${last}`.slice(
+                  0,
+                  2000,
+                ),
+              ),
+            ),
+          };
+        }
+        const accepted = plan;
+        await step.run("store-plan", () => storePlan(scope, accepted));
+      }
+
+      // (c) One task: work, review, rework up to the limit, then a person decides.
+      const runTask = async (
+        round: number,
+        task: { id: string; attempts: number; needsApproval: boolean },
+      ) => {
+        let reasons: string[] = [];
+        for (let tries = 0; tries < MAX_TASK_ATTEMPTS; tries++) {
+          const attempt = task.attempts + tries + 1;
+          const id = `r${round}-${task.id}-a${attempt}`;
+          let work: WorkResult;
+          let review: ReviewResult;
+          try {
+            const feedback = reasons;
+            work = (await step.run(`work-${id}`, () =>
+              workAttempt(scope, resolve, task.id, attempt, feedback),
+            )) as WorkResult;
+            if (work.kind !== "review") return work.kind as TaskOutcome;
+            const artifactId = work.artifactId;
+            review = (await step.run(`review-${id}`, () =>
+              reviewAttempt(scope, resolve, task.id, artifactId, attempt),
+            )) as ReviewResult;
+          } catch (error) {
+            const reason = `The agent could not finish: ${errorMessage(error)}`;
+            await step.run(`fail-${id}`, () => setTaskStatus(scope, task.id, "failed", { reason }));
+            return "failed" as TaskOutcome;
+          }
+          if (review.kind !== "verdict") return review.kind as TaskOutcome;
+          if (review.verdict === "pass") {
+            if (task.needsApproval) {
+              await step.run(`gate-${id}`, () => requestApproval(scope, task.id, "gate"));
+              return "waiting" as TaskOutcome;
+            }
+            await step.run(`done-${id}`, () => setTaskStatus(scope, task.id, "done", { from: ["review"] }));
+            return "done" as TaskOutcome;
+          }
+          reasons = review.reasons;
+          if (tries + 1 < MAX_TASK_ATTEMPTS) {
+            const reason = `Rework requested: ${reasons.join(" ")}`.slice(0, 2000);
+            await step.run(`rework-${id}`, () =>
+              setTaskStatus(scope, task.id, "in_progress", { reason, from: ["review"] }),
+            );
+          }
+        }
+        const finalReasons = reasons;
+        await step.run(`escalate-r${round}-${task.id}`, () =>
+          requestApproval(scope, task.id, "escalation", finalReasons),
+        );
+        return "waiting" as TaskOutcome;
+      };
+
+      // A decision sent before the wait began is found by the check; one sent during it, by the wait.
+      const awaitApproval = async (approvalId: string) => {
+        for (let i = 0; ; i++) {
+          const state = await step.run(`approval-${approvalId}-check-${i}`, () =>
+            approvalState(scope, approvalId),
+          );
+          if (!state) return;
+          if (state.status !== "pending") {
+            await step.run(`approval-${approvalId}-apply`, () =>
+              applyApproval(scope, approvalId, {
+                decision: state.status as "approved",
+                comment: state.comment,
+              }),
+            );
+            return;
+          }
+          if (i >= deps.approvalPolls) {
+            await step.run(`approval-${approvalId}-timeout`, () =>
+              applyApproval(scope, approvalId, { decision: "timed_out", comment: null }),
+            );
+            return;
+          }
+          const decided = await step.waitForEvent(`approval-${approvalId}-wait-${i}`, {
+            event: approvalDecided,
+            if: `async.data.approvalId == '${approvalId}'`,
+            timeout: deps.approvalPollInterval,
+          });
+          if (decided) {
+            await step.run(`approval-${approvalId}-apply`, () =>
+              applyApproval(scope, approvalId, {
+                decision: decided.data.decision,
+                comment: decided.data.comment,
+              }),
+            );
+            return;
+          }
+        }
+      };
+
+      let final: { status: "completed" | "failed" | "budget_exhausted"; reason?: string } | null = null;
+      for (let round = 0; round < MAX_ROUNDS && !final; round++) {
+        const r = await step.run(`schedule-${round}`, () => scheduleRound(scope, deps.maxParallel));
+        if (r.finished) {
+          final = { status: "completed" };
+        } else if (r.start.length) {
+          const outcomes = await Promise.all(r.start.map((task) => runTask(round, task)));
+          if (outcomes.includes("cancelled")) return { status: "cancelled" };
+          if (outcomes.includes("budget"))
+            final = { status: "budget_exhausted", reason: "The token budget is spent." };
+        } else if (r.pendingApprovals.length) {
+          await step.run(`waiting-${round}`, () => setRunWaiting(scope, true));
+          await Promise.all(r.pendingApprovals.map((id) => awaitApproval(id)));
+          await step.run(`resumed-${round}`, () => setRunWaiting(scope, false));
+        } else {
+          final = {
+            status: "failed",
+            reason: `${r.failedTasks} task${r.failedTasks === 1 ? "" : "s"} failed; the tasks that depend on them cannot start.`,
+          };
+        }
+      }
+      final ??= { status: "failed", reason: "The run did not settle within its scheduling limit." };
+
+      // (e) The summary, then the final status — the last event of the run.
+      if (final.status !== "budget_exhausted") {
+        await step.run("summary", () => guarded(() => summarizeRun(scope, resolve)));
+      }
+      const { status, reason } = final;
+      return { status: await step.run("finish", () => finishRun(scope, status, reason)) };
+    },
+  );
+}
+
+export const agentRun = createAgentRunFunction(inngest);

@@ -1,0 +1,5 @@
+import { agentRun } from "./functions/agent-run";
+import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
+
+/** Every background function, served at /api/inngest. A function missing here never runs. */
+export const functions = [cleanupAuthRecords, agentRun];

@@ -1,0 +1,142 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { saveAiSettingsAction } from "@/app/(app)/[org]/settings/ai/actions";
+import { GET, PUT } from "@/app/api/orgs/[org]/ai-settings/route";
+import { getDb } from "@/db";
+import { orgAiSettings } from "@/db/schema";
+import { decryptSecret } from "@/lib/crypto";
+import { createTeam } from "@/tests/support/factories";
+import { auditCount, errorOf, jsonRequest, routeArgs } from "@/tests/support/org-helpers";
+import { actAs } from "@/tests/support/session";
+import { DEMO_MODEL_LABEL } from "./demo-label";
+import { describeRunModel, getOrgRunSettings, resolveRunModel } from "./org-settings";
+
+const KEY = "sk-test-very-secret-key-0123456789";
+const settings = (overrides: Record<string, unknown> = {}) => ({
+  providerKind: "openai",
+  apiKey: KEY,
+  modelStandard: "gpt-5.1",
+  defaultTokenBudget: 50_000,
+  maxConcurrentRuns: 3,
+  standards: "Use TypeScript strict mode.",
+  ...overrides,
+});
+
+const put = (slug: string, body: unknown) =>
+  PUT(jsonRequest(`/api/orgs/${slug}/ai-settings`, "PUT", body), routeArgs({ org: slug }));
+const get = (slug: string) =>
+  GET(jsonRequest(`/api/orgs/${slug}/ai-settings`, "GET"), routeArgs({ org: slug }));
+
+async function storedRow(orgId: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(orgAiSettings).where(eq(orgAiSettings.orgId, orgId));
+  return row;
+}
+
+describe("organization AI settings", () => {
+  it("defaults to the demo model when nothing is configured", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const res = await get(t.org.slug);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      provider: null,
+      hasKey: false,
+      defaultTokenBudget: 200_000,
+      maxConcurrentRuns: 2,
+    });
+    expect(body.effective).toEqual({ usesDemoModel: true, modelLabel: DEMO_MODEL_LABEL });
+    expect(await describeRunModel(t.org.id)).toEqual({ usesDemoModel: true, modelLabel: DEMO_MODEL_LABEL });
+    expect((await resolveRunModel(t.org.id, "standard")).isDemo).toBe(true);
+  });
+
+  it("stores the provider key encrypted, never returns it, and resolves runs to the provider", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const res = await put(t.org.slug, settings());
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain(KEY);
+    expect(JSON.parse(text)).toMatchObject({
+      hasKey: true,
+      provider: { kind: "openai", hasKey: true, models: { standard: "gpt-5.1" } },
+      effective: { usesDemoModel: false },
+    });
+
+    const row = await storedRow(t.org.id);
+    expect(row?.apiKeyEncrypted).toBeTruthy();
+    expect(row?.apiKeyEncrypted).not.toContain(KEY);
+    expect(JSON.stringify(row?.provider)).not.toContain(KEY);
+    expect(decryptSecret(row?.apiKeyEncrypted ?? "")).toBe(KEY);
+    expect(await auditCount(t.org.id, "ai_settings.update")).toBe(1);
+
+    const read = await (await get(t.org.slug)).text();
+    expect(read).not.toContain(KEY);
+    expect(read).not.toContain(row?.apiKeyEncrypted ?? "-");
+
+    const resolved = await resolveRunModel(t.org.id, "standard");
+    expect(resolved).toMatchObject({ provider: "openai", modelId: "gpt-5.1", isDemo: false });
+    expect((await resolveRunModel(t.org.id, "deep", { modelId: "gpt-5.2" })).modelId).toBe("gpt-5.2");
+    expect(await describeRunModel(t.org.id)).toMatchObject({ usesDemoModel: false });
+    expect(await getOrgRunSettings(t.org.id)).toEqual({
+      defaultTokenBudget: 50_000,
+      maxConcurrentRuns: 3,
+      standards: "Use TypeScript strict mode.",
+    });
+
+    // A blank key keeps the stored one; clearing it leaves a provider that cannot be used.
+    expect((await put(t.org.slug, settings({ apiKey: "", maxConcurrentRuns: 4 }))).status).toBe(200);
+    expect(decryptSecret((await storedRow(t.org.id))?.apiKeyEncrypted ?? "")).toBe(KEY);
+    const cleared = await put(t.org.slug, settings({ apiKey: "", clearKey: true }));
+    expect(cleared.status).toBe(422);
+    expect((await errorOf(cleared)).fieldErrors?.apiKey).toBeDefined();
+
+    // Back to the instance's provider: the key is dropped.
+    expect((await put(t.org.slug, settings({ providerKind: "instance", apiKey: "" }))).status).toBe(200);
+    expect((await storedRow(t.org.id))?.apiKeyEncrypted).toBeNull();
+    expect((await resolveRunModel(t.org.id, "standard")).isDemo).toBe(true);
+  });
+
+  it("saves through the server action too, with field errors for bad input", async () => {
+    const t = await createTeam();
+    actAs(t.owner);
+    const saved = await saveAiSettingsAction(t.org.slug, settings());
+    expect(saved.ok).toBe(true);
+    expect(JSON.stringify(saved)).not.toContain(KEY);
+    const bad = await saveAiSettingsAction(
+      t.org.slug,
+      settings({ providerKind: "openai-compatible", baseURL: "nope", apiKey: "", defaultTokenBudget: 10 }),
+    );
+    expect(bad).toMatchObject({ ok: false, error: { code: "validation" } });
+    expect(Object.keys((!bad.ok && bad.error.fieldErrors) || {}).sort()).toEqual(["defaultTokenBudget"]);
+    const badUrl = await saveAiSettingsAction(
+      t.org.slug,
+      settings({ providerKind: "openai-compatible", baseURL: "nope", apiKey: "" }),
+    );
+    expect(!badUrl.ok && badUrl.error.fieldErrors?.baseURL).toBeTruthy();
+    expect(await auditCount(t.org.id, "ai_settings.update")).toBe(1);
+  });
+
+  it("answers 404 to another organization and 403 to members and viewers", async () => {
+    const t = await createTeam();
+    actAs(t.outsider);
+    expect((await get(t.org.slug)).status).toBe(404);
+    expect((await put(t.org.slug, settings())).status).toBe(404);
+    expect(await saveAiSettingsAction(t.org.slug, settings())).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    for (const user of [t.member, t.viewer]) {
+      actAs(user);
+      expect((await get(t.org.slug)).status).toBe(403);
+      expect((await put(t.org.slug, settings())).status).toBe(403);
+      expect(await saveAiSettingsAction(t.org.slug, settings())).toMatchObject({
+        ok: false,
+        error: { code: "forbidden" },
+      });
+    }
+    expect(await storedRow(t.org.id)).toBeUndefined();
+    expect(await auditCount(t.org.id)).toBe(0);
+  });
+});

@@ -1,0 +1,187 @@
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { runs, runTasks } from "@/db/schema";
+import { ORCHESTRATOR_SLUG, REVIEWER_SLUG } from "@/lib/agents/catalog";
+import { getOrgRunSettings } from "@/lib/ai/org-settings";
+import { assembleContext } from "@/lib/runs/context";
+import { appendRunEvents } from "@/lib/runs/event-log";
+import type { RunStatus } from "@/lib/runs/events";
+import { streamAgent } from "./agent-call";
+import {
+  agentOf,
+  baseContext,
+  inTenant,
+  latestArtifacts,
+  loadEnvironment,
+  loadRun,
+  loadTasks,
+  toRef,
+} from "./state";
+import { bindTools, type ToolOutcome } from "./tools";
+import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
+
+export type Admission =
+  | { kind: "skip"; reason: string }
+  | { kind: "wait"; active: number; limit: number }
+  | { kind: "admitted"; hasTasks: boolean };
+
+/** Statuses that hold one of the organization's run slots (a run waiting on a person does not). */
+const ACTIVE: RunStatus[] = ["planning", "running"];
+const OPEN_TASK_STATUSES = ["todo", "in_progress", "review", "blocked"] as const;
+
+/**
+ * Starts (or continues) a run if the organization has a free slot (org_ai_settings.maxConcurrentRuns).
+ * Serialized per organization with a transaction-level advisory lock so two runs cannot both take
+ * the last slot. A finished run is skipped unless there is work left: a task reset for retry, or a
+ * budget raised after it ran out.
+ */
+export async function admitRun(scope: RunScope): Promise<Admission> {
+  const { maxConcurrentRuns } = await getOrgRunSettings(scope.orgId);
+  return inTenant(scope, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`runs:${scope.orgId}`}))`);
+    const run = await loadRun(tx, scope);
+    if (!run) return { kind: "skip", reason: "The run does not exist in this organization." };
+    if (run.status === "cancelled") return { kind: "skip", reason: "The run was cancelled." };
+    const tasks = await loadTasks(tx, scope);
+    const openTasks = tasks.filter((t) =>
+      (OPEN_TASK_STATUSES as readonly string[]).includes(t.status),
+    ).length;
+    const spent = run.inputTokens + run.outputTokens >= run.tokenBudget;
+    if (run.status === "budget_exhausted" && spent)
+      return { kind: "skip", reason: "The budget is still spent." };
+    if ((run.status === "completed" || run.status === "failed") && openTasks === 0) {
+      return {
+        kind: "skip",
+        reason: `The run already ${run.status === "completed" ? "completed" : "failed"}.`,
+      };
+    }
+    if (!ACTIVE.includes(run.status)) {
+      const [{ active } = { active: 0 }] = await tx
+        .select({ active: sql<number>`count(*)::int` })
+        .from(runs)
+        .where(and(eq(runs.orgId, scope.orgId), inArray(runs.status, ACTIVE), ne(runs.id, scope.runId)));
+      if (Number(active) >= maxConcurrentRuns)
+        return { kind: "wait", active: Number(active), limit: maxConcurrentRuns };
+    }
+    // Tasks left mid-flight by an interrupted execution start over.
+    const interrupted = tasks.filter((t) => t.status === "in_progress" || t.status === "review");
+    if (interrupted.length) {
+      await tx
+        .update(runTasks)
+        .set({ status: "todo", statusReason: "Interrupted; starting again." })
+        .where(
+          and(
+            eq(runTasks.orgId, scope.orgId),
+            inArray(
+              runTasks.id,
+              interrupted.map((t) => t.id),
+            ),
+          ),
+        );
+      await appendRunEvents(
+        tx,
+        scope,
+        interrupted.map((t) => ({
+          type: "task.status" as const,
+          taskId: t.id,
+          status: "todo" as const,
+          reason: "Interrupted; starting again.",
+        })),
+      );
+    }
+    const status: RunStatus = tasks.length ? "running" : "planning";
+    await tx
+      .update(runs)
+      .set({ status, statusReason: null, finishedAt: null, startedAt: run.startedAt ?? new Date() })
+      .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
+    if (run.status !== status) await appendRunEvents(tx, scope, [{ type: "run.status", status }]);
+    return { kind: "admitted", hasTasks: tasks.length > 0 };
+  });
+}
+
+/** Marks the run as waiting on a person (frees its slot) or running again. */
+export async function setRunWaiting(scope: RunScope, waiting: boolean): Promise<void> {
+  const status: RunStatus = waiting ? "waiting_approval" : "running";
+  await inTenant(scope, async (tx) => {
+    const changed = await tx
+      .update(runs)
+      .set({ status })
+      .where(
+        and(
+          eq(runs.orgId, scope.orgId),
+          eq(runs.id, scope.runId),
+          inArray(runs.status, waiting ? ["running", "planning"] : ["waiting_approval"]),
+        ),
+      )
+      .returning({ id: runs.id });
+    if (changed.length) await appendRunEvents(tx, scope, [{ type: "run.status", status }]);
+  });
+}
+
+/** The orchestrator's closing `run_summary` artifact. Skipped silently when the budget is spent. */
+export async function summarizeRun(scope: RunScope, resolve: ModelResolver): Promise<string | null> {
+  const env = await loadEnvironment(scope);
+  const { tasks, arts } = await inTenant(scope, async (tx) => ({
+    tasks: await loadTasks(tx, scope),
+    arts: await latestArtifacts(tx, scope),
+  }));
+  const orchestrator = agentOf(env, ORCHESTRATOR_SLUG).definition;
+  const keyOf = new Map(tasks.map((t) => [t.id, t.key]));
+  const ctx = assembleContext({
+    purpose: "summary",
+    agent: orchestrator,
+    ...baseContext(env, tasks),
+    artifacts: arts.filter((a) => a.kind !== "run_summary").map((a) => toRef(a, keyOf.get(a.taskId ?? ""))),
+  });
+  const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
+  const tools = bindTools({
+    scope,
+    env,
+    task: null,
+    agentSlug: ORCHESTRATOR_SLUG,
+    granted: ["write_artifact"],
+    outcome,
+  });
+  const model = await resolve(scope.orgId, orchestrator.modelTier, orchestrator);
+  try {
+    await streamAgent({ scope, taskId: null, agentSlug: ORCHESTRATOR_SLUG, model }, ctx, tools);
+  } catch (error) {
+    if (error instanceof BudgetExhaustedError || error instanceof RunCancelledError) return null;
+    throw error;
+  }
+  if (outcome.artifactId) {
+    await inTenant(scope, (tx) =>
+      tx
+        .update(runs)
+        .set({ summaryArtifactId: outcome.artifactId })
+        .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId))),
+    );
+  }
+  return outcome.artifactId;
+}
+
+/**
+ * Ends the run: final status, reason and finish time, the agent versions it used, and the
+ * `run.status` event written last. A run cancelled meanwhile keeps its cancelled status.
+ */
+export async function finishRun(scope: RunScope, status: RunStatus, reason?: string): Promise<RunStatus> {
+  const env = await loadEnvironment(scope);
+  return inTenant(scope, async (tx) => {
+    const run = await loadRun(tx, scope);
+    if (!run) return status;
+    if (run.status === "cancelled") return "cancelled";
+    const tasks = await tx
+      .select({ agentSlug: runTasks.agentSlug })
+      .from(runTasks)
+      .where(and(eq(runTasks.orgId, scope.orgId), eq(runTasks.runId, scope.runId)));
+    const used: Record<string, number> = { ...run.agentVersions };
+    for (const slug of [ORCHESTRATOR_SLUG, REVIEWER_SLUG, ...tasks.map((t) => t.agentSlug)]) {
+      used[slug] ??= env.catalog.get(slug)?.version ?? 0;
+    }
+    await tx
+      .update(runs)
+      .set({ status, statusReason: reason ?? null, finishedAt: new Date(), agentVersions: used })
+      .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
+    await appendRunEvents(tx, scope, [{ type: "run.status", status, ...(reason ? { reason } : {}) }]);
+    return status;
+  });
+}

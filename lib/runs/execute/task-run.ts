@@ -1,0 +1,463 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { approvals, artifacts, runEvents, runTasks } from "@/db/schema";
+import { ARTIFACT_KINDS, type ArtifactKind } from "@/lib/agents/artifact-kinds";
+import { REVIEWER_SLUG } from "@/lib/agents/catalog";
+import { normalizeVerdict, reviewVerdictSchema } from "@/lib/agents/verdict";
+import { assembleContext } from "@/lib/runs/context";
+import { appendRunEvents } from "@/lib/runs/event-log";
+import type { TaskStatus } from "@/lib/runs/schedule";
+import { schedule } from "@/lib/runs/schedule";
+import { generateStructured, streamAgent } from "./agent-call";
+import {
+  agentOf,
+  answeredQuestions,
+  baseContext,
+  inTenant,
+  latestArtifacts,
+  loadEnvironment,
+  loadTask,
+  loadTasks,
+  QUESTION_TITLE_PREFIX,
+  type TaskRow,
+  toRef,
+} from "./state";
+import { bindTools, type ToolOutcome } from "./tools";
+import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
+
+/** Sets a task's status (only if the run is still live) with its `task.status` event. */
+export async function setTaskStatus(
+  scope: RunScope,
+  taskId: string,
+  status: TaskStatus,
+  extra: { reason?: string; attempts?: number; from?: TaskStatus[] } = {},
+): Promise<boolean> {
+  return inTenant(scope, async (tx) => {
+    const now = new Date();
+    const updated = await tx
+      .update(runTasks)
+      .set({
+        status,
+        statusReason: extra.reason ?? null,
+        ...(extra.attempts !== undefined ? { attempts: extra.attempts } : {}),
+        ...(status === "in_progress" ? { startedAt: sql`coalesce(${runTasks.startedAt}, now())` } : {}),
+        ...(status === "done" || status === "failed" ? { finishedAt: now } : {}),
+      })
+      .where(
+        and(
+          eq(runTasks.orgId, scope.orgId),
+          eq(runTasks.runId, scope.runId),
+          eq(runTasks.id, taskId),
+          // A cancelled task stays cancelled whatever a late step thinks.
+          sql`${runTasks.status} <> 'cancelled'`,
+          ...(extra.from ? [inArray(runTasks.status, extra.from)] : []),
+        ),
+      )
+      .returning({ id: runTasks.id });
+    if (!updated.length) return false;
+    await appendRunEvents(tx, scope, [{ type: "task.status", taskId, status, reason: extra.reason }]);
+    return true;
+  });
+}
+
+export type Round = {
+  start: { id: string; attempts: number; needsApproval: boolean }[];
+  /** Pending approvals the run waits on (task results, escalations, agents' questions). */
+  pendingApprovals: string[];
+  finished: boolean;
+  stuck: boolean;
+  failedTasks: number;
+};
+
+/** Picks the tasks to start now and marks them in progress. */
+export async function scheduleRound(scope: RunScope, maxParallel: number): Promise<Round> {
+  return inTenant(scope, async (tx) => {
+    const tasks = await loadTasks(tx, scope);
+    const decision = schedule(
+      tasks.map((t) => ({
+        key: t.key,
+        status: t.status,
+        dependsOn: t.dependsOn,
+        priority: t.priority,
+        order: t.position,
+      })),
+      { maxParallel },
+    );
+    const byKey = new Map(tasks.map((t) => [t.key, t]));
+    const start = decision.start.map((key) => byKey.get(key) as TaskRow);
+    for (const task of start) {
+      await tx
+        .update(runTasks)
+        .set({
+          status: "in_progress",
+          statusReason: null,
+          startedAt: sql`coalesce(${runTasks.startedAt}, now())`,
+        })
+        .where(and(eq(runTasks.orgId, scope.orgId), eq(runTasks.id, task.id)));
+    }
+    if (start.length) {
+      await appendRunEvents(
+        tx,
+        scope,
+        start.map((t) => ({ type: "task.status" as const, taskId: t.id, status: "in_progress" as const })),
+      );
+    }
+    // Pending approvals, and the latest approval of each blocked task even if already decided
+    // (a decision can land between the task blocking and the run starting to wait).
+    const rows = await tx
+      .select({ id: approvals.id, taskId: approvals.taskId, status: approvals.status })
+      .from(approvals)
+      .where(and(eq(approvals.orgId, scope.orgId), eq(approvals.runId, scope.runId)))
+      .orderBy(desc(approvals.createdAt));
+    const blocked = new Set(tasks.filter((t) => t.status === "blocked").map((t) => t.id));
+    const pending = new Set(rows.filter((r) => r.status === "pending").map((r) => r.id));
+    for (const taskId of blocked) {
+      const latest = rows.find((r) => r.taskId === taskId);
+      if (latest) pending.add(latest.id);
+    }
+    return {
+      start: start.map((t) => ({ id: t.id, attempts: t.attempts, needsApproval: t.needsApproval })),
+      pendingApprovals: [...pending],
+      finished: decision.finished,
+      stuck: decision.stuck && pending.size === 0,
+      failedTasks: tasks.filter((t) => t.status === "failed").length,
+    };
+  });
+}
+
+export type WorkResult =
+  | { kind: "review"; artifactId: string | null }
+  | { kind: "question"; approvalId: string }
+  | { kind: "budget" }
+  | { kind: "cancelled" };
+
+const isKind = (k: string): k is ArtifactKind => (ARTIFACT_KINDS as readonly string[]).includes(k);
+
+/** One attempt of a task's agent: context, tools, streamed output; leaves the task in review. */
+export async function workAttempt(
+  scope: RunScope,
+  resolve: ModelResolver,
+  taskId: string,
+  attempt: number,
+  reviewFeedback: string[],
+): Promise<WorkResult> {
+  const env = await loadEnvironment(scope);
+  const loaded = await inTenant(scope, async (tx) => {
+    const task = await loadTask(tx, scope, taskId);
+    const tasks = await loadTasks(tx, scope);
+    const arts = await latestArtifacts(tx, scope);
+    const answers = await answeredQuestions(tx, scope, taskId);
+    return { task, tasks, arts, answers };
+  });
+  const { task, tasks, arts, answers } = loaded;
+  if (task?.status !== "in_progress") return { kind: "cancelled" };
+  const agent = agentOf(env, task.agentSlug).definition;
+  const keyOf = new Map(tasks.map((t) => [t.id, t.key]));
+  const depIds = new Set(tasks.filter((t) => task.dependsOn.includes(t.key)).map((t) => t.id));
+  const inputs = arts
+    .filter((a) => a.taskId && depIds.has(a.taskId))
+    .map((a) => toRef(a, keyOf.get(a.taskId ?? "")));
+  const previous = arts.find((a) => a.taskId === task.id);
+  const expected = agent.artifactKinds.find((k) => k !== "plan" && k !== "review_verdict");
+
+  const ctx = assembleContext({
+    purpose: "task",
+    agent,
+    ...baseContext(env, tasks),
+    task: {
+      key: task.key,
+      title: task.title,
+      description: task.description,
+      acceptanceCriteria: task.acceptanceCriteria,
+      priority: task.priority,
+      assignee: task.agentSlug,
+      expectedArtifactKind: expected,
+      attempt,
+      reviewFeedback: reviewFeedback.length ? reviewFeedback : undefined,
+      previousArtifact: reviewFeedback.length && previous ? toRef(previous, task.key) : undefined,
+      humanAnswers: answers.length ? answers : undefined,
+    },
+    artifacts: inputs,
+  });
+  const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
+  const tools = bindTools({ scope, env, task, agentSlug: agent.slug, granted: agent.tools, outcome });
+  const model = await resolve(scope.orgId, agent.modelTier, agent);
+  let text: string;
+  try {
+    ({ text } = await streamAgent({ scope, taskId, agentSlug: agent.slug, model }, ctx, tools));
+  } catch (error) {
+    if (error instanceof BudgetExhaustedError) {
+      await setTaskStatus(scope, taskId, "todo", { reason: "Paused: the run's token budget is spent." });
+      return { kind: "budget" };
+    }
+    if (error instanceof RunCancelledError) return { kind: "cancelled" };
+    throw error;
+  }
+
+  if (outcome.questionApprovalId) {
+    await setTaskStatus(scope, taskId, "blocked", { reason: "Waiting for an answer from the team." });
+    return { kind: "question", approvalId: outcome.questionApprovalId };
+  }
+  let artifactId = outcome.artifactId;
+  // Agents without write tools reply with the artifact itself; it is saved for them.
+  if (!artifactId && text.trim() && expected && isKind(expected)) {
+    artifactId = await saveReply(scope, env.project.id, task, agent.slug, expected, text);
+  }
+  await setTaskStatus(scope, taskId, "review", { attempts: attempt, from: ["in_progress"] });
+  return { kind: "review", artifactId };
+}
+
+async function saveReply(
+  scope: RunScope,
+  projectId: string,
+  task: TaskRow,
+  agentSlug: string,
+  kind: ArtifactKind,
+  text: string,
+): Promise<string> {
+  const id = crypto.randomUUID();
+  await inTenant(scope, async (tx) => {
+    await tx.insert(artifacts).values({
+      id,
+      orgId: scope.orgId,
+      projectId,
+      runId: scope.runId,
+      taskId: task.id,
+      artifactKey: id,
+      version: 1,
+      kind,
+      title: task.title,
+      content: text,
+      summary: text.replace(/\s+/g, " ").slice(0, 400),
+      agentSlug,
+    });
+    await appendRunEvents(tx, scope, [
+      { type: "artifact.saved", artifactId: id, taskId: task.id, kind, title: task.title, version: 1 },
+    ]);
+  });
+  return id;
+}
+
+export type ReviewResult =
+  | { kind: "verdict"; verdict: "pass" | "fail"; reasons: string[] }
+  | { kind: "budget" }
+  | { kind: "cancelled" };
+
+/** The reviewer gate: a structured verdict against the task's acceptance criteria. */
+export async function reviewAttempt(
+  scope: RunScope,
+  resolve: ModelResolver,
+  taskId: string,
+  artifactId: string | null,
+  attempt: number,
+): Promise<ReviewResult> {
+  const env = await loadEnvironment(scope);
+  const { task, tasks, subject } = await inTenant(scope, async (tx) => {
+    const [art] = artifactId
+      ? await tx
+          .select()
+          .from(artifacts)
+          .where(and(eq(artifacts.orgId, scope.orgId), eq(artifacts.id, artifactId)))
+          .limit(1)
+      : [];
+    return { task: await loadTask(tx, scope, taskId), tasks: await loadTasks(tx, scope), subject: art };
+  });
+  if (task?.status !== "review") return { kind: "cancelled" };
+
+  let verdict: { verdict: "pass" | "fail"; reasons: string[] };
+  if (!subject) {
+    verdict = {
+      verdict: "fail",
+      reasons: ["Write the task's artifact with write_artifact; nothing was submitted."],
+    };
+  } else {
+    const reviewer = agentOf(env, REVIEWER_SLUG).definition;
+    const ctx = assembleContext({
+      purpose: "review",
+      agent: reviewer,
+      ...baseContext(env, tasks),
+      task: {
+        key: task.key,
+        title: task.title,
+        description: task.description,
+        acceptanceCriteria: task.acceptanceCriteria,
+        priority: task.priority,
+        assignee: task.agentSlug,
+        attempt,
+      },
+      subject: { ...toRef(subject, task.key), content: subject.content },
+    });
+    const model = await resolve(scope.orgId, reviewer.modelTier, reviewer);
+    let output: unknown;
+    try {
+      output = await generateStructured(
+        { scope, taskId, agentSlug: REVIEWER_SLUG, model },
+        ctx,
+        reviewVerdictSchema,
+      );
+    } catch (error) {
+      if (error instanceof BudgetExhaustedError) {
+        await setTaskStatus(scope, taskId, "todo", { reason: "Paused: the run's token budget is spent." });
+        return { kind: "budget" };
+      }
+      if (error instanceof RunCancelledError) return { kind: "cancelled" };
+      throw error;
+    }
+    const parsed = reviewVerdictSchema.safeParse(output);
+    verdict = parsed.success
+      ? normalizeVerdict(parsed.data)
+      : {
+          verdict: "fail",
+          reasons: ["The reviewer's verdict could not be read; revise against the acceptance criteria."],
+        };
+  }
+  await inTenant(scope, (tx) =>
+    appendRunEvents(tx, scope, [
+      { type: "review.verdict", taskId, verdict: verdict.verdict, reasons: verdict.reasons, attempt },
+    ]),
+  );
+  return { kind: "verdict", verdict: verdict.verdict, reasons: verdict.reasons };
+}
+
+/** Pauses the task for a person: a result to approve, or an escalation after failed reviews. */
+export async function requestApproval(
+  scope: RunScope,
+  taskId: string,
+  kind: "gate" | "escalation",
+  reasons: string[] = [],
+): Promise<string> {
+  const env = await loadEnvironment(scope);
+  return inTenant(scope, async (tx) => {
+    const task = await loadTask(tx, scope, taskId);
+    if (!task) throw new Error("Task not found");
+    const gate = env.template.approvalGates.find((g) => g.phase === task.phaseKey);
+    const title =
+      kind === "gate"
+        ? `${gate?.title ?? "Approve the result"}: ${task.title}`
+        : `Review failed: ${task.title}`;
+    const prompt =
+      kind === "gate"
+        ? `${gate?.description ?? "A person accepts this result before work builds on it."}\nApprove to let dependent tasks start; reject with a comment to fail the task.`
+        : `The reviewer failed this task after ${task.attempts} attempts:\n${reasons.map((r) => `- ${r}`).join("\n")}\nApprove to accept the result as it is, or reject with a comment to fail the task.`;
+    const [row] = await tx
+      .insert(approvals)
+      .values({
+        orgId: scope.orgId,
+        runId: scope.runId,
+        taskId,
+        title,
+        prompt,
+        expiresAt: new Date(Date.now() + 7 * 86_400_000),
+      })
+      .returning({ id: approvals.id });
+    if (!row) throw new Error("Approval was not saved");
+    await tx
+      .update(runTasks)
+      .set({
+        status: "blocked",
+        statusReason: kind === "gate" ? "Waiting for approval." : "Escalated to a person.",
+      })
+      .where(and(eq(runTasks.orgId, scope.orgId), eq(runTasks.id, taskId)));
+    await appendRunEvents(tx, scope, [
+      {
+        type: "task.status",
+        taskId,
+        status: "blocked",
+        reason: kind === "gate" ? "Waiting for approval." : "Escalated to a person.",
+      },
+      { type: "approval.requested", approvalId: row.id, taskId, title, prompt },
+    ]);
+    return row.id;
+  });
+}
+
+export type ApprovalState = {
+  status: "pending" | "approved" | "rejected" | "timed_out";
+  comment: string | null;
+};
+
+export async function approvalState(scope: RunScope, approvalId: string): Promise<ApprovalState | null> {
+  const [row] = await inTenant(scope, (tx) =>
+    tx
+      .select({ status: approvals.status, comment: approvals.comment })
+      .from(approvals)
+      .where(
+        and(eq(approvals.orgId, scope.orgId), eq(approvals.runId, scope.runId), eq(approvals.id, approvalId)),
+      ),
+  );
+  return row ?? null;
+}
+
+/**
+ * Applies a person's decision to the task it concerns. A result approved → done; rejected or timed
+ * out → failed with the comment (a member can retry it). An answered question sends the task back
+ * to its agent with the answer.
+ */
+export async function applyApproval(
+  scope: RunScope,
+  approvalId: string,
+  decided: { decision: "approved" | "rejected" | "timed_out"; comment: string | null },
+): Promise<void> {
+  await inTenant(scope, async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.orgId, scope.orgId), eq(approvals.id, approvalId)))
+      .for("update");
+    if (!row) return;
+    if (row.status === "pending") {
+      await tx
+        .update(approvals)
+        .set({ status: decided.decision, comment: decided.comment, decidedAt: new Date() })
+        .where(and(eq(approvals.orgId, scope.orgId), eq(approvals.id, approvalId)));
+    }
+    const decision = row.status === "pending" ? decided.decision : row.status;
+    const comment = row.status === "pending" ? decided.comment : row.comment;
+    const events: Parameters<typeof appendRunEvents>[2] = [];
+    // decideApproval may already have logged the resolution; it is logged once.
+    const [logged] = await tx
+      .select({ id: runEvents.id })
+      .from(runEvents)
+      .where(
+        and(
+          eq(runEvents.orgId, scope.orgId),
+          eq(runEvents.runId, scope.runId),
+          eq(runEvents.type, "approval.resolved"),
+          sql`${runEvents.data}->>'approvalId' = ${approvalId}`,
+        ),
+      )
+      .limit(1);
+    if (!logged) {
+      events.push({
+        type: "approval.resolved",
+        approvalId,
+        decision: decision as "approved" | "rejected" | "timed_out",
+        comment,
+        decidedBy: row.decidedById,
+      });
+    }
+    if (row.taskId) {
+      const question = row.title.startsWith(QUESTION_TITLE_PREFIX);
+      const status: TaskStatus = question ? "todo" : decision === "approved" ? "done" : "failed";
+      const reason = question
+        ? "Answered; back to the agent."
+        : decision === "approved"
+          ? undefined
+          : decision === "timed_out"
+            ? "Nobody decided the approval in time."
+            : `Rejected${comment ? `: ${comment}` : "."}`;
+      const changed = await tx
+        .update(runTasks)
+        .set({
+          status,
+          statusReason: reason ?? null,
+          ...(status === "done" || status === "failed" ? { finishedAt: new Date() } : {}),
+        })
+        .where(
+          and(eq(runTasks.orgId, scope.orgId), eq(runTasks.id, row.taskId), eq(runTasks.status, "blocked")),
+        )
+        .returning({ id: runTasks.id });
+      if (changed.length) events.push({ type: "task.status", taskId: row.taskId, status, reason });
+    }
+    await appendRunEvents(tx, scope, events);
+  });
+}

@@ -1,0 +1,49 @@
+import type { ModelTier } from "@/lib/agents/schema";
+import type { ResolvedModel } from "@/lib/ai/providers";
+
+/** Every execution helper works on one run of one organization; every query filters by both. */
+export type RunScope = { orgId: string; runId: string };
+
+export type ModelResolver = (
+  orgId: string,
+  tier: ModelTier,
+  agent: { slug: string; modelId?: string },
+) => Promise<ResolvedModel>;
+
+/** What the run function can be given in tests: a scripted model instead of the org's provider. */
+export type RunDeps = {
+  resolveModel: ModelResolver;
+  /** Parallel tasks per run. */
+  maxParallel?: number;
+  /** How often a run waiting for a free slot in its organization checks again (Inngest duration). */
+  slotPollInterval?: string;
+  /** An approval is re-checked this often, `approvalPolls` times, then times out. */
+  approvalPollInterval?: string;
+  approvalPolls?: number;
+};
+
+/** A model call was refused because the run's token budget is spent. */
+export class BudgetExhaustedError extends Error {
+  constructor(
+    readonly used: number,
+    readonly budget: number,
+  ) {
+    super(`The run has used ${used} of its ${budget} tokens.`);
+    this.name = "BudgetExhaustedError";
+  }
+}
+
+/** The run was cancelled while a step was working; the step stops writing. */
+export class RunCancelledError extends Error {
+  constructor() {
+    super("The run was cancelled.");
+    this.name = "RunCancelledError";
+  }
+}
+
+/** Reviews per task before a person decides: the first attempt and two reworks. */
+export const MAX_TASK_ATTEMPTS = 3;
+/** Plan attempts: the first and two re-asks with the validation feedback. */
+export const MAX_PLAN_ATTEMPTS = 3;
+/** Tool-using steps an agent may take in one attempt. */
+export const MAX_AGENT_STEPS = 8;
