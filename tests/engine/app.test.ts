@@ -32,7 +32,10 @@ const CLEANUP = "dafnckmachine-cleanup-auth-records";
 
 async function adminUser() {
   const db = await getDb();
-  await db.insert(users).values({ email: ADMIN_EMAIL, name: "Operator" }).onConflictDoNothing();
+  await db
+    .insert(users)
+    .values({ email: ADMIN_EMAIL, name: "Operator", emailVerified: new Date() })
+    .onConflictDoUpdate({ target: users.email, set: { emailVerified: new Date() } });
   const [u] = await db.select().from(users).where(sql`${users.email} = ${ADMIN_EMAIL}`);
   return { id: u?.id as string, email: ADMIN_EMAIL, name: "Operator" };
 }
@@ -148,13 +151,23 @@ describe("the app's client and functions on the embedded engine", () => {
 
 describe("operator actions (instance admins only)", () => {
   it("recognizes instance admins by email, case-insensitively", async () => {
-    expect(isInstanceAdmin(await adminUser())).toBe(true);
-    expect(isInstanceAdmin(await createUser())).toBe(false);
-    expect(isInstanceAdmin(null)).toBe(false);
+    expect(await isInstanceAdmin(await adminUser())).toBe(true);
+    expect(await isInstanceAdmin(await createUser())).toBe(false);
+    expect(await isInstanceAdmin(null)).toBe(false);
     actAs(await createUser());
     await expect(requireInstanceAdmin()).rejects.toMatchObject({ digest: expect.stringMatching(/404/) });
     actAs(await adminUser());
     await expect(requireInstanceAdmin()).resolves.toMatchObject({ email: ADMIN_EMAIL });
+  });
+
+  it("does not trust an operator address until it is verified", async () => {
+    const admin = await adminUser();
+    const db = await getDb();
+    await db.update(users).set({ emailVerified: null }).where(sql`${users.email} = ${ADMIN_EMAIL}`);
+    expect(await isInstanceAdmin(admin)).toBe(false);
+    actAs(admin);
+    await expect(requireInstanceAdmin()).rejects.toMatchObject({ digest: expect.stringMatching(/404/) });
+    await adminUser();
   });
 
   it("answers 404 to anyone who is not an instance admin, and changes nothing", async () => {

@@ -25,7 +25,7 @@ async function engine() {
 }
 
 export const cancelRunAction = userAction(runSchema, async ({ runId }, user) => {
-  assertInstanceAdmin(user);
+  await assertInstanceAdmin(user);
   const run = await getRunDetail(await getDb(), runId);
   if (!run) throw notFound("No such run.");
   if (!(await (await engine()).cancelRun(runId, user.email))) {
@@ -36,7 +36,7 @@ export const cancelRunAction = userAction(runSchema, async ({ runId }, user) => 
 });
 
 export const replayRunAction = userAction(runSchema, async ({ runId }, user) => {
-  assertInstanceAdmin(user);
+  await assertInstanceAdmin(user);
   const run = await getRunDetail(await getDb(), runId);
   if (!run) throw notFound("No such run.");
   if (run.status !== "failed" && run.status !== "cancelled") {
