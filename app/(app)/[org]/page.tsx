@@ -88,7 +88,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
         description={`${ctx.org.name} · Your role: ${ROLE_LABELS[ctx.role]}`}
         actions={quickActions}
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-1 gap-6">
         <div className="grid gap-4 sm:grid-cols-2">
           <Stat label="Members" value={overview.memberCount} href={`/${org}/members`} icon={<UsersIcon />} />
           <Stat
@@ -99,7 +99,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
           />
         </div>
         {canSeeRuns && (
-          <section aria-labelledby="recent-runs" className="grid gap-3">
+          <section aria-labelledby="recent-runs" className="grid min-w-0 grid-cols-1 gap-3">
             <h2 id="recent-runs" className="font-semibold text-lg">
               Recent runs
             </h2>
@@ -107,7 +107,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
           </section>
         )}
         {usage && (
-          <section aria-labelledby="usage" className="grid gap-3">
+          <section aria-labelledby="usage" className="grid min-w-0 grid-cols-1 gap-3">
             <h2 id="usage" className="font-semibold text-lg">
               Model usage, last {USAGE_WINDOW_DAYS} days
             </h2>
@@ -119,7 +119,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
             />
           </section>
         )}
-        <section aria-labelledby="recent-projects" className="grid gap-3">
+        <section aria-labelledby="recent-projects" className="grid min-w-0 grid-cols-1 gap-3">
           <div className="flex items-center justify-between">
             <h2 id="recent-projects" className="font-semibold text-lg">
               Recent projects

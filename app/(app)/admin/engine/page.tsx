@@ -61,7 +61,7 @@ export default async function EngineRunsPage({ searchParams }: Props) {
             : "The embedded engine is not running in this process (ENGINE=inngest?). Stored runs are shown read-only."
         }
       />
-      <div className="grid gap-4">
+      <div className="grid grid-cols-1 gap-4">
         <RunFilters statuses={ENGINE_RUN_STATUSES} functionIds={allFunctions} value={filters} />
         {!parsed.success && (
           <p className="text-destructive text-sm">Some filters were invalid and were ignored.</p>

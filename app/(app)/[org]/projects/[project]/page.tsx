@@ -124,7 +124,7 @@ export default async function ProjectPage({ params }: Props) {
                 </Button>
               </CardAction>
             </CardHeader>
-            <CardContent className="grid gap-6">
+            <CardContent className="grid grid-cols-1 gap-6">
               <RunsTable orgSlug={org} runs={runs} />
               {canStart && (
                 <section aria-labelledby="start-run" className="grid gap-4 border-t pt-6">
