@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { agentUpdateSchema, updateAgent } from "@/lib/agents/org-agents";
+import { agentUpdateSchema, createAgent, updateAgent } from "@/lib/agents/org-agents";
+import { agentDefinitionSchema } from "@/lib/agents/schema";
 import { orgAction } from "@/lib/api/action";
 
 const lines = (v: unknown) =>
@@ -30,6 +31,37 @@ export const saveAgentAction = orgAction(
     const { slug, ...changes } = input;
     const agent = await updateAgent(ctx, slug, changes);
     revalidatePath(`/${ctx.org.slug}/agents/${slug}`);
+    return agent;
+  },
+);
+
+// `/[org]/agents/new` is the create page, so an agent with that slug could never be opened.
+const newAgentSlug = agentDefinitionSchema.shape.slug.refine(
+  (slug) => slug !== "new",
+  "“new” is reserved; choose another slug.",
+);
+
+const cloneSchema = z.object({
+  from: z.string().trim().min(1, "Choose the agent to copy.").max(64),
+  name: agentDefinitionSchema.shape.name,
+  slug: newAgentSlug,
+});
+
+/** Copies an agent (a built-in, usually) under a new name and slug, as the organization's own. */
+export const cloneAgentAction = orgAction(
+  { permission: "agents.manage", schema: cloneSchema },
+  async ({ from, name, slug }, ctx) => {
+    const agent = await createAgent(ctx, { from, definition: { slug, name } });
+    revalidatePath(`/${ctx.org.slug}/agents`);
+    return agent;
+  },
+);
+
+export const createAgentAction = orgAction(
+  { permission: "agents.manage", schema: agentDefinitionSchema.extend({ slug: newAgentSlug }) },
+  async (definition, ctx) => {
+    const agent = await createAgent(ctx, { definition });
+    revalidatePath(`/${ctx.org.slug}/agents`);
     return agent;
   },
 );

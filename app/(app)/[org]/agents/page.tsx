@@ -1,7 +1,9 @@
+import { PlusIcon } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NoAccess } from "@/components/states/no-access";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { listAgents } from "@/lib/agents/org-agents";
@@ -28,6 +30,16 @@ export default async function AgentsPage({
       <PageHeader
         title="Agents"
         description="The specialists your runs delegate to: built-in and your organization's own."
+        actions={
+          ctx.can("agents.manage") && (
+            <Button asChild>
+              <Link href={`/${org}/agents/new`}>
+                <PlusIcon />
+                New agent
+              </Link>
+            </Button>
+          )
+        }
       />
       <search className="mb-6 block max-w-xl">
         <form className="flex gap-2">

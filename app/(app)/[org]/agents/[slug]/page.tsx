@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { AgentEditForm } from "@/components/agents/agent-edit-form";
+import { CloneAgentDialog } from "@/components/agents/clone-agent-dialog";
 import { NoAccess } from "@/components/states/no-access";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -26,6 +27,12 @@ export default async function AgentPage({ params }: { params: Promise<{ org: str
       <PageHeader
         title={d.name}
         description={`${AGENT_CATEGORY_LABELS[d.category]} · ${agent.source === "builtin" ? "built-in" : `version ${agent.version}`}${agent.archived ? " · archived" : ""}`}
+        actions={
+          agent.source === "builtin" &&
+          ctx.can("agents.manage") && (
+            <CloneAgentDialog orgSlug={ctx.org.slug} agent={{ slug: d.slug, name: d.name }} />
+          )
+        }
       />
       <div className="grid max-w-4xl gap-6">
         <Card>
