@@ -227,9 +227,15 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           if (outcomes.includes("budget"))
             final = { status: "budget_exhausted", reason: "The token budget is spent." };
         } else if (r.pendingApprovals.length) {
-          await step.run(`waiting-${round}`, () => setRunWaiting(scope, true));
+          await step.run(`waiting-${round}`, () => setRunWaiting(scope));
           await Promise.all(r.pendingApprovals.map((id) => awaitApproval(id)));
-          await step.run(`resumed-${round}`, () => setRunWaiting(scope, false));
+          // Back from a person: the run takes a slot again, so it waits for one like a new run.
+          let back = await step.run(`resumed-${round}`, () => admitRun(scope));
+          for (let i = 1; back.kind === "wait"; i++) {
+            await step.sleep(`wait-for-slot-${round}-${i}`, deps.slotPollInterval);
+            back = await step.run(`resumed-${round}-${i}`, () => admitRun(scope));
+          }
+          if (back.kind === "skip") return { skipped: back.reason };
         } else {
           final = {
             status: "failed",

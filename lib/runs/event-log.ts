@@ -21,7 +21,9 @@ type Scope = { orgId: string; runId: string };
 
 /**
  * Appends `events` to the run's log inside `tx`. Appends to one run are serialized by locking the
- * run's row, so concurrent writers get consecutive, gap-free `seq` values.
+ * run's row, so concurrent writers get consecutive, gap-free `seq` values. The lock is FOR NO KEY
+ * UPDATE: FOR UPDATE would also conflict with the KEY SHARE locks that inserting rows which
+ * reference the run (model calls, events) take, and two such transactions deadlocked.
  */
 export async function appendRunEvents(tx: Tx, scope: Scope, events: RunEvent[]): Promise<StoredRunEvent[]> {
   if (events.length === 0) return [];
@@ -29,7 +31,7 @@ export async function appendRunEvents(tx: Tx, scope: Scope, events: RunEvent[]):
     .select({ id: runs.id })
     .from(runs)
     .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)))
-    .for("update");
+    .for("no key update");
   if (!locked) throw notFound("Run not found.");
   const [{ last } = { last: 0 }] = await tx
     .select({ last: sql<number>`coalesce(max(${runEvents.seq}), 0)::int` })

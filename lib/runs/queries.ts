@@ -104,7 +104,7 @@ export async function findRunRow(
     .from(runs)
     .where(and(eq(runs.orgId, orgId), eq(runs.id, runId)))
     .limit(1);
-  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  const [row] = opts.forUpdate ? await query.for("no key update") : await query;
   if (!row) throw runNotFound();
   return row;
 }

@@ -98,22 +98,22 @@ export async function admitRun(scope: RunScope): Promise<Admission> {
   });
 }
 
-/** Marks the run as waiting on a person (frees its slot) or running again. */
-export async function setRunWaiting(scope: RunScope, waiting: boolean): Promise<void> {
-  const status: RunStatus = waiting ? "waiting_approval" : "running";
+/** Marks the run as waiting on a person, which frees its slot; `admitRun` takes one again after. */
+export async function setRunWaiting(scope: RunScope): Promise<void> {
   await inTenant(scope, async (tx) => {
     const changed = await tx
       .update(runs)
-      .set({ status })
+      .set({ status: "waiting_approval" })
       .where(
         and(
           eq(runs.orgId, scope.orgId),
           eq(runs.id, scope.runId),
-          inArray(runs.status, waiting ? ["running", "planning"] : ["waiting_approval"]),
+          inArray(runs.status, ["running", "planning"]),
         ),
       )
       .returning({ id: runs.id });
-    if (changed.length) await appendRunEvents(tx, scope, [{ type: "run.status", status }]);
+    if (changed.length)
+      await appendRunEvents(tx, scope, [{ type: "run.status", status: "waiting_approval" }]);
   });
 }
 
