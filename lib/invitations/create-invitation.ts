@@ -5,9 +5,9 @@ import { newToken } from "@/lib/crypto";
 import { AppError, forbidden } from "@/lib/errors";
 import { lockMemberships } from "@/lib/members/membership";
 import type { OrgContext } from "@/lib/orgs/context";
-import { type PublicInvitation, publicColumns, toPublic } from "./invitation";
+import { type PublicInvitation, publicColumns } from "./invitation";
 import { type CreateInvitationInput, INVITATION_TTL_MS } from "./schemas";
-import { sendInvitationMail } from "./send-invitation-mail";
+import { deliverInvitation } from "./send-invitation-mail";
 
 export type SentInvitation = { invitation: PublicInvitation; inviteUrl: string; emailSent: boolean };
 
@@ -74,13 +74,5 @@ export async function createInvitation(
     });
     return created;
   });
-  const delivery = await sendInvitationMail({
-    email: row.email,
-    role: row.role,
-    token,
-    orgName: ctx.org.name,
-    inviter: ctx.user,
-    expiresAt: row.expiresAt,
-  });
-  return { invitation: toPublic(row), ...delivery };
+  return deliverInvitation(ctx, row, token);
 }

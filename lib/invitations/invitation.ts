@@ -34,9 +34,12 @@ export const publicColumns = {
   revokedAt: invitations.revokedAt,
 };
 
-type Row = Omit<PublicInvitation, "status"> & { acceptedAt: Date | null; revokedAt: Date | null };
+export type InvitationRow = Omit<PublicInvitation, "status"> & {
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+};
 
-export function toPublic(row: Row): PublicInvitation {
+export function toPublic(row: InvitationRow): PublicInvitation {
   return {
     id: row.id,
     email: row.email,
@@ -49,7 +52,11 @@ export function toPublic(row: Row): PublicInvitation {
 }
 
 /** One invitation of this organization, locked for the rest of the transaction. */
-export async function findInvitationForUpdate(tx: Tx, orgId: string, id: string): Promise<Row | undefined> {
+export async function findInvitationForUpdate(
+  tx: Tx,
+  orgId: string,
+  id: string,
+): Promise<InvitationRow | undefined> {
   const [row] = await tx
     .select(publicColumns)
     .from(invitations)

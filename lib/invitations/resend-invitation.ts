@@ -5,9 +5,9 @@ import { newToken } from "@/lib/crypto";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
 import type { SentInvitation } from "./create-invitation";
-import { findInvitationForUpdate, publicColumns, toPublic } from "./invitation";
+import { findInvitationForUpdate, publicColumns } from "./invitation";
 import { INVITATION_TTL_MS, type InvitationIdInput } from "./schemas";
-import { sendInvitationMail } from "./send-invitation-mail";
+import { deliverInvitation } from "./send-invitation-mail";
 
 /** Sends a fresh link: a new token (the old link stops working) and a new 7-day expiry. */
 export async function resendInvitation(ctx: OrgContext, input: InvitationIdInput): Promise<SentInvitation> {
@@ -35,13 +35,5 @@ export async function resendInvitation(ctx: OrgContext, input: InvitationIdInput
     });
     return updated;
   });
-  const delivery = await sendInvitationMail({
-    email: row.email,
-    role: row.role,
-    token,
-    orgName: ctx.org.name,
-    inviter: ctx.user,
-    expiresAt: row.expiresAt,
-  });
-  return { invitation: toPublic(row), ...delivery };
+  return deliverInvitation(ctx, row, token);
 }

@@ -1,21 +1,21 @@
-import type { Role } from "@/db/schema";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { appUrl, sendMail } from "@/lib/mail";
+import type { OrgContext } from "@/lib/orgs/context";
+import { type InvitationRow, type PublicInvitation, toPublic } from "./invitation";
 
 /**
  * Sends the invitation link after the transaction commits. A mail failure does not undo the
  * invitation: the inviter sees it and can resend or copy the link.
  */
-export async function sendInvitationMail(args: {
-  email: string;
-  role: Role;
-  token: string;
-  orgName: string;
-  inviter: { name: string | null; email: string };
-  expiresAt: Date;
-}): Promise<{ inviteUrl: string; emailSent: boolean }> {
-  const inviteUrl = appUrl(`/invite/${args.token}`);
-  const who = args.inviter.name ? `${args.inviter.name} (${args.inviter.email})` : args.inviter.email;
+export async function deliverInvitation(
+  ctx: OrgContext,
+  row: InvitationRow,
+  token: string,
+): Promise<{ invitation: PublicInvitation; inviteUrl: string; emailSent: boolean }> {
+  const args = { email: row.email, role: row.role, orgName: ctx.org.name, expiresAt: row.expiresAt };
+  const invitation = toPublic(row);
+  const inviteUrl = appUrl(`/invite/${token}`);
+  const who = ctx.user.name ? `${ctx.user.name} (${ctx.user.email})` : ctx.user.email;
   try {
     await sendMail({
       to: args.email,
@@ -29,9 +29,9 @@ export async function sendInvitationMail(args: {
         "If you did not expect this invitation, you can ignore this email.",
       ].join("\n"),
     });
-    return { inviteUrl, emailSent: true };
+    return { invitation, inviteUrl, emailSent: true };
   } catch (error) {
     console.error(`[invitations] could not send the invitation email to ${args.email}`, error);
-    return { inviteUrl, emailSent: false };
+    return { invitation, inviteUrl, emailSent: false };
   }
 }
