@@ -10,7 +10,13 @@ import { assertStartupEnv, engineMode } from "@/lib/env";
  * /api/inngest exports, in process.
  */
 export function startServer() {
-  assertStartupEnv();
+  try {
+    assertStartupEnv();
+  } catch (error) {
+    // A misconfigured deployment stops here, with the reason, rather than serving errors.
+    console.error(`[startup] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   if (engineMode() !== "embedded") return;
   const handler = serve({ client: inngest, functions });
   startEmbeddedEngine((req) => handler(req as never, undefined)).catch((error: unknown) => {
