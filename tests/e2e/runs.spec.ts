@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { ARCHITECTURE_OVERVIEW_SECTIONS } from "../../lib/agents/artifact-kinds";
-import { mailedLink, newPage, signUp, uniqueEmail } from "./support";
+import { invite, join, newPage, signUp, uniqueEmail } from "./support";
 
 /**
  * A run as the team sees it, driven by the scripted demo model: the owner starts a "Technical
@@ -9,29 +9,6 @@ import { mailedLink, newPage, signUp, uniqueEmail } from "./support";
  * the owner approves the gate and gets the document with every section; another organization
  * gets 404 for the page and the stream.
  */
-
-async function invite(owner: Page, orgSlug: string, email: string, role: "Member" | "Viewer") {
-  await owner.goto(`/${orgSlug}/members`);
-  const dialog = owner.getByRole("dialog");
-  await expect(async () => {
-    await owner.getByRole("button", { name: "Invite member" }).click();
-    await expect(dialog).toBeVisible({ timeout: 1000 });
-  }).toPass();
-  await dialog.getByLabel("Email").fill(email);
-  await dialog.getByLabel("Role").click();
-  await owner.getByRole("option", { name: role }).click();
-  await owner.getByRole("button", { name: "Send invitation" }).click();
-  await expect(owner.getByText(email).first()).toBeVisible();
-}
-
-async function join(browser: Parameters<typeof newPage>[0], email: string, name: string, orgSlug: string) {
-  const page = await newPage(browser);
-  const link = new URL(await mailedLink(email, "/invite/"));
-  await signUp(page, { name, email, next: link.pathname });
-  await page.getByRole("button", { name: /accept and join/i }).click();
-  await expect(page).toHaveURL(new RegExp(`/${orgSlug}$`));
-  return page;
-}
 
 const feed = (page: Page) => page.getByRole("log", { name: "Agent output" });
 const statusBadge = (page: Page, label: string) => page.getByText(label, { exact: true }).first();

@@ -48,3 +48,33 @@ export async function signIn(page: Page, email: string) {
   await page.getByRole("button", { name: /^sign in$/i }).click();
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
+
+/** The owner invites someone with a role from the members page. */
+export async function invite(owner: Page, orgSlug: string, email: string, role: "Member" | "Viewer") {
+  await owner.goto(`/${orgSlug}/members`);
+  const dialog = owner.getByRole("dialog");
+  await expect(async () => {
+    await owner.getByRole("button", { name: "Invite member" }).click();
+    await expect(dialog).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await dialog.getByLabel("Email").fill(email);
+  await dialog.getByLabel("Role").click();
+  await owner.getByRole("option", { name: role }).click();
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  await expect(owner.getByText(email).first()).toBeVisible();
+}
+
+/** The invitee opens the emailed link, signs up on the way and accepts. */
+export async function join(
+  browser: Parameters<typeof newPage>[0],
+  email: string,
+  name: string,
+  orgSlug: string,
+) {
+  const page = await newPage(browser);
+  const link = new URL(await mailedLink(email, "/invite/"));
+  await signUp(page, { name, email, next: link.pathname });
+  await page.getByRole("button", { name: /accept and join/i }).click();
+  await expect(page).toHaveURL(new RegExp(`/${orgSlug}$`));
+  return page;
+}
