@@ -33,6 +33,13 @@ export function tenantPolicy(name: string, orgColumn = sql`org_id`) {
   });
 }
 
+/** The organization a tenant row belongs to: required, indexed by each table, gone with the org. */
+export function tenantColumn() {
+  return uuid("org_id")
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+}
+
 export const organizations = pgTable(
   "organizations",
   {
@@ -57,9 +64,7 @@ export const memberships = pgTable(
   "memberships",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -78,9 +83,7 @@ export const invitations = pgTable(
   "invitations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     email: text("email").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     tokenHash: text("token_hash").notNull().unique(),
@@ -98,9 +101,7 @@ export const auditLogs = pgTable(
   "audit_logs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
     actorEmail: text("actor_email"),
     action: text("action").notNull(),
@@ -118,9 +119,7 @@ export const ssoConnections = pgTable(
   "sso_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     issuer: text("issuer").notNull(),
     clientId: text("client_id").notNull(),
     /** AES-256-GCM ciphertext (lib/crypto.ts); never leaves the server. */
@@ -143,9 +142,7 @@ export const ssoDomains = pgTable(
   "sso_domains",
   {
     domain: text("domain").primaryKey(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     connectionId: uuid("connection_id")
       .notNull()
       .references(() => ssoConnections.id, { onDelete: "cascade" }),

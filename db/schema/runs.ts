@@ -17,7 +17,7 @@ import { RUN_STATUSES } from "../../lib/runs/events";
 import { TASK_PRIORITIES } from "../../lib/runs/plan";
 import { TASK_STATUSES } from "../../lib/runs/schedule";
 import { users } from "./auth";
-import { organizations, tenantPolicy } from "./organizations";
+import { organizations, tenantColumn, tenantPolicy } from "./organizations";
 import { projects } from "./projects";
 
 /** The agent swarm's tenant tables. Every row carries org_id; RLS confines it like the rest. */
@@ -48,9 +48,7 @@ export const agentVersions = pgTable(
   "agent_versions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     slug: text("slug").notNull(),
     version: integer("version").notNull(),
     /** agentDefinitionSchema from lib/agents/schema.ts. */
@@ -70,9 +68,7 @@ export const runs = pgTable(
   "runs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
@@ -105,9 +101,7 @@ export const runTasks = pgTable(
   "run_tasks",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     runId: uuid("run_id")
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
@@ -140,9 +134,7 @@ export const artifacts = pgTable(
   "artifacts",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     projectId: uuid("project_id")
       .notNull()
       .references(() => projects.id, { onDelete: "cascade" }),
@@ -172,9 +164,7 @@ export const runEvents = pgTable(
   "run_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     runId: uuid("run_id")
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
@@ -194,9 +184,7 @@ export const approvals = pgTable(
   "approvals",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     runId: uuid("run_id")
       .notNull()
       .references(() => runs.id, { onDelete: "cascade" }),
@@ -218,9 +206,7 @@ export const modelCalls = pgTable(
   "model_calls",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
     runId: uuid("run_id").references(() => runs.id, { onDelete: "cascade" }),
     taskId: uuid("task_id").references(() => runTasks.id, { onDelete: "set null" }),
     agentSlug: text("agent_slug").notNull(),
