@@ -1,11 +1,14 @@
+import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const checkout = createHash("sha256").update(import.meta.dirname).digest("hex").slice(0, 8);
+
 export default defineConfig({
   // Outside the project: `next dev` watches node_modules/.vite and reloads every open page each time
-  // vitest writes its results there.
-  cacheDir: path.join(os.tmpdir(), "dafnckmachine-vite"),
+  // vitest writes its results there. One cache per checkout, so two clones never share one.
+  cacheDir: path.join(os.tmpdir(), `dafnckmachine-vite-${checkout}`),
   resolve: {
     alias: {
       "@": path.resolve(import.meta.dirname),
