@@ -48,6 +48,12 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"])
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  // Lets org-supplied URLs (IdP, model server…) reach loopback and private LAN addresses, for
+  // self-hosted deployments; link-local (cloud metadata) and other special ranges stay refused.
+  ALLOW_PRIVATE_NETWORK_URLS: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
   // Background functions: the embedded engine (default) or Inngest (Cloud, self-hosted, dev server).
   ENGINE: optionalString.pipe(
     z.enum(["embedded", "inngest"], { message: 'ENGINE must be "embedded" or "inngest"' }).optional(),
