@@ -1,12 +1,18 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { generateText, streamText } from "ai";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveAiSettingsAction } from "@/app/(app)/[org]/settings/ai/actions";
 import { GET, PUT } from "@/app/api/orgs/[org]/ai-settings/route";
 import { getDb } from "@/db";
 import { orgAiSettings } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto";
+import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { auditCount, errorOf, jsonRequest, routeArgs } from "@/tests/support/org-helpers";
+import { INTERNAL_URLS, METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { actAs } from "@/tests/support/session";
 import { DEMO_MODEL_LABEL } from "./demo-label";
 import { describeRunModel, getOrgRunSettings, resolveRunModel } from "./org-settings";
@@ -138,5 +144,83 @@ describe("organization AI settings", () => {
     }
     expect(await storedRow(t.org.id)).toBeUndefined();
     expect(await auditCount(t.org.id)).toBe(0);
+  });
+});
+
+describe("an organization's model server URL", () => {
+  // A local OpenAI-compatible server that streams one reply (stands in for Ollama on the LAN).
+  const modelServer = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const delta = (content: string, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 0, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+    res.write(delta("Hello"));
+    res.end(`${delta(" there", "stop")}data: [DONE]\n\n`);
+  });
+  let modelUrl = "";
+  let redirect: Awaited<ReturnType<typeof startRedirectServer>>;
+  const compatible = (baseURL: string) =>
+    settings({ providerKind: "openai-compatible", name: "ollama", baseURL, apiKey: "", modelStandard: "m" });
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => modelServer.listen(0, "127.0.0.1", r));
+    modelUrl = `http://127.0.0.1:${(modelServer.address() as AddressInfo).port}/v1`;
+    redirect = await startRedirectServer(METADATA_URL);
+  });
+  afterAll(async () => {
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: undefined });
+    await redirect.stop();
+    await new Promise((r) => modelServer.close(r));
+  });
+
+  it("refuses internal base URLs on save (API and action) with one message, saving nothing", async () => {
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "0" });
+    const t = await createTeam();
+    actAs(t.admin);
+    for (const baseURL of [...INTERNAL_URLS, "http://localhost:11434/v1", METADATA_URL, modelUrl]) {
+      const res = await put(t.org.slug, compatible(baseURL));
+      expect(res.status, baseURL).toBe(422);
+      const text = await res.text();
+      expect(JSON.parse(text).error.fieldErrors).toEqual({ baseURL: [UNREACHABLE_MESSAGE] });
+      expect(text).not.toMatch(/ECONNREFUSED|5432|169\.254|127\.0\.0\.1|::1/);
+      const viaAction = await saveAiSettingsAction(t.org.slug, compatible(baseURL));
+      expect(viaAction).toMatchObject({
+        ok: false,
+        error: { code: "validation", fieldErrors: { baseURL: [UNREACHABLE_MESSAGE] } },
+      });
+    }
+    const ftp = await put(t.org.slug, compatible("ftp://models.example.com/v1"));
+    expect((await errorOf(ftp)).fieldErrors?.baseURL).toEqual([
+      "The address must start with https:// or http://.",
+    ]);
+    expect(await storedRow(t.org.id)).toBeUndefined();
+    expect(await auditCount(t.org.id)).toBe(0);
+  });
+
+  it("sends the organization's model calls through the guard: a LAN server streams, internal targets are refused", async () => {
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+    const t = await createTeam();
+    actAs(t.admin);
+    expect((await put(t.org.slug, compatible(modelUrl))).status).toBe(200);
+    const streamed = streamText({ model: (await resolveRunModel(t.org.id, "standard")).model, prompt: "Hi" });
+    expect(await streamed.text).toBe("Hello there");
+
+    // Saved while allowed, refused once the operator turns the setting off (checked per request).
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "0" });
+    const refused = generateText({
+      model: (await resolveRunModel(t.org.id, "standard")).model,
+      prompt: "Hi",
+      maxRetries: 0,
+    });
+    await expect(refused).rejects.toThrow(UNREACHABLE_MESSAGE);
+
+    // A server that redirects the call to cloud metadata: refused at the redirect, even when allowed.
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+    expect((await put(t.org.slug, compatible(`${redirect.url}/v1`))).status).toBe(200);
+    const redirected = generateText({
+      model: (await resolveRunModel(t.org.id, "standard")).model,
+      prompt: "Hi",
+      maxRetries: 0,
+    });
+    await expect(redirected).rejects.toThrow(UNREACHABLE_MESSAGE);
   });
 });

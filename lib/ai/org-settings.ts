@@ -7,8 +7,10 @@ import type { ModelTier } from "@/lib/agents/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { aiEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { assertPublicUrl } from "@/lib/net/assert-public-url";
 import type { OrgContext } from "@/lib/orgs/context";
 import { DEMO_MODEL_LABEL } from "./demo-label";
+import { orgModelFetch } from "./model-fetch";
 import {
   describeProvider,
   PROVIDER_KINDS,
@@ -192,6 +194,14 @@ export async function updateAiSettings(ctx: OrgContext, input: AiSettingsInput):
   if (input.clearKey && input.apiKey) {
     throw fieldError("apiKey", "Either enter a new key or remove the stored one, not both.");
   }
+  // Network (DNS) check outside the transaction: a slow resolver must not hold database locks.
+  if (input.baseURL && input.providerKind !== "instance" && input.providerKind !== "demo") {
+    await assertPublicUrl(input.baseURL, {
+      field: "baseURL",
+      allowHttp: true,
+      example: "https://api.example.com/v1",
+    });
+  }
   const row = await ctx.tx(async (tx) => {
     const [current] = await tx
       .select()
@@ -247,9 +257,10 @@ export async function getOrgRunSettings(orgId: string): Promise<OrgRunSettings> 
   };
 }
 
-async function effectiveConfig(orgId: string): Promise<ProviderConfig> {
+async function effectiveConfig(orgId: string): Promise<{ config: ProviderConfig; own: boolean }> {
   const row = await withTenant({ orgId }, (tx) => loadRow(tx, orgId));
-  return orgProviderConfig(row) ?? instanceConfig();
+  const own = orgProviderConfig(row);
+  return own ? { config: own, own: true } : { config: instanceConfig(), own: false };
 }
 
 /**
@@ -262,10 +273,12 @@ export async function resolveRunModel(
   tier: ModelTier,
   agent?: { modelId?: string },
 ): Promise<ResolvedModel> {
-  return resolveModel(await effectiveConfig(orgId), tier, { modelId: agent?.modelId });
+  const { config, own } = await effectiveConfig(orgId);
+  // The organization's base URL (or a redirect from it) must not reach internal addresses.
+  return resolveModel(config, tier, { modelId: agent?.modelId, fetch: own ? orgModelFetch : undefined });
 }
 
 /** How a run started now is labelled (runs.usesDemoModel / runs.modelLabel). */
 export async function describeRunModel(orgId: string): Promise<RunModelDescription> {
-  return describeConfig(await effectiveConfig(orgId));
+  return describeConfig((await effectiveConfig(orgId)).config);
 }

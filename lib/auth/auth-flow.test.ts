@@ -138,6 +138,8 @@ const domain = `sso-${uid()}.test`;
 
 beforeAll(async () => {
   process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
+  // The test IdP listens on loopback.
+  process.env.ALLOW_PRIVATE_NETWORK_URLS = "1";
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
   idp = await startOidcProvider({
     port: 0,
@@ -162,6 +164,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await idp.stop();
   process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
+  delete process.env.ALLOW_PRIVATE_NETWORK_URLS;
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
 });
 

@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { customFetch } from "next-auth";
 import type { OIDCConfig } from "next-auth/providers";
+import { env } from "@/lib/env";
+import { createGuardedFetch } from "@/lib/net/guarded-fetch";
 import type { SsoClientConnection } from "./lookup";
 import { ssoProviderId } from "./provider-id";
 
@@ -17,6 +20,10 @@ export function buildSsoProvider(connection: SsoClientConnection): OIDCConfig<Oi
     checks: ["pkce", "state", "nonce"],
     // The organization proved it owns the email domain, so its IdP may sign in existing users.
     allowDangerousEmailAccountLinking: true,
+    // Every request Auth.js makes to the IdP (discovery, token, keys, userinfo) goes through the
+    // guard: the discovery document could name internal endpoints. Auth.js keeps the symbol only
+    // from `options` (its merge drops symbol keys).
+    options: { [customFetch]: createGuardedFetch({ allowHttp: env().SSO_ALLOW_INSECURE_ISSUER }) },
     profile(profile) {
       return {
         id: profile.sub,

@@ -8,7 +8,9 @@ import { parseWith } from "@/lib/api/route";
 import type { SessionUser } from "@/lib/auth/session";
 import { decryptSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
+import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
 import { resolveOrgContext } from "@/lib/orgs/context";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
 import { deleteSsoConnection } from "./delete-connection";
@@ -23,9 +25,12 @@ let idp: TestOidcProvider;
 let fake: Server;
 let fakeUrl: string;
 
+// The test IdP listens on loopback: an http:// issuer on a private address, both allowed here.
 function allowInsecureIssuers(allow: boolean) {
-  process.env.SSO_ALLOW_INSECURE_ISSUER = allow ? "1" : "0";
-  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+  setTestEnv({
+    SSO_ALLOW_INSECURE_ISSUER: allow ? "1" : "0",
+    ALLOW_PRIVATE_NETWORK_URLS: allow ? "1" : undefined,
+  });
 }
 
 beforeAll(async () => {
@@ -207,16 +212,13 @@ describe("SSO connection verbs", () => {
   it("verifies the issuer's discovery document on save", async () => {
     const t = await createTeam();
     const ctx = await ctxFor(t.admin, t.org.slug);
-    const cases: [string, RegExp][] = [
-      [`${fakeUrl}/missing`, /answered 404/],
-      [`${fakeUrl}/liar`, /calls itself "https:\/\/someone-else.example"/],
-      ["http://127.0.0.1:1", /Could not reach/],
-    ];
-    for (const [issuer, message] of cases) {
+    // A private server (allowed here) gets the one message whatever it answers (lib/sso/discovery.test.ts
+    // covers the hints a public IdP gets).
+    for (const issuer of [`${fakeUrl}/missing`, `${fakeUrl}/liar`, "http://127.0.0.1:1"]) {
       const error = await upsertSsoConnection(ctx, input({ issuer })).catch((e) => e);
       expect(error, issuer).toBeInstanceOf(AppError);
       expect(error.status).toBe(422);
-      expect(error.fieldErrors.issuer[0]).toMatch(message);
+      expect(error.fieldErrors.issuer).toEqual([UNREACHABLE_MESSAGE]);
     }
     allowInsecureIssuers(false);
     try {

@@ -20,6 +20,8 @@ const env = {
   AUTH_URL: `http://localhost:${port}`,
   AUTH_TRUST_HOST: "true",
   SSO_ALLOW_INSECURE_ISSUER: "1",
+  // The test IdP runs on loopback.
+  ALLOW_PRIVATE_NETWORK_URLS: "1",
   INSTANCE_ADMIN_EMAILS: "operator@example.test",
   // The scripted demo model streams slowly enough for the run tests to watch text arrive.
   DEMO_MODEL_DELAY_MS: process.env.DEMO_MODEL_DELAY_MS ?? "15",

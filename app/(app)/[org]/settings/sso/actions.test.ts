@@ -1,9 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ssoConnections } from "@/db/schema";
+import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
 import { auditCount, rowCount } from "@/tests/support/org-helpers";
+import { INTERNAL_URLS, METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { actAs } from "@/tests/support/session";
 import { deleteSsoConnectionAction, saveSsoConnectionAction } from "./actions";
 
@@ -12,6 +15,8 @@ let idp: TestOidcProvider;
 
 beforeAll(async () => {
   process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
+  // The test IdP listens on loopback.
+  process.env.ALLOW_PRIVATE_NETWORK_URLS = "1";
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
   idp = await startOidcProvider({
     port: 0,
@@ -23,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await idp.stop();
   process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
+  delete process.env.ALLOW_PRIVATE_NETWORK_URLS;
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
 });
 
@@ -109,6 +115,31 @@ describe("SSO settings actions", () => {
     ]);
     const aboveOwnRole = await saveSsoConnectionAction(t.org.slug, { ...input(), defaultRole: "owner" });
     expect(aboveOwnRole).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await connections(t.org.id)).toBe(0);
+    expect(await auditCount(t.org.id)).toBe(0);
+  });
+
+  it("refuses internal issuers and redirects into internal addresses, writing nothing", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const redirect = await startRedirectServer(METADATA_URL);
+    const refused: [string, string][] = [
+      ...INTERNAL_URLS.map((u): [string, string] => [u, "0"]),
+      [redirect.url, "1"],
+    ];
+    try {
+      for (const [issuer, allowPrivate] of refused) {
+        setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: allowPrivate });
+        const result = await saveSsoConnectionAction(t.org.slug, { ...input(), issuer });
+        expect(result, issuer).toMatchObject({
+          ok: false,
+          error: { code: "validation", fieldErrors: { issuer: [UNREACHABLE_MESSAGE] } },
+        });
+      }
+    } finally {
+      setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+      await redirect.stop();
+    }
     expect(await connections(t.org.id)).toBe(0);
     expect(await auditCount(t.org.id)).toBe(0);
   });

@@ -1,9 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ssoConnections, ssoDomains } from "@/db/schema";
+import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
 import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
+import { INTERNAL_URLS, METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { actAs } from "@/tests/support/session";
 import { DELETE, GET, PUT } from "./route";
 
@@ -12,6 +15,8 @@ let idp: TestOidcProvider;
 
 beforeAll(async () => {
   process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
+  // The test IdP listens on loopback.
+  process.env.ALLOW_PRIVATE_NETWORK_URLS = "1";
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
   idp = await startOidcProvider({
     port: 0,
@@ -23,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await idp.stop();
   process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
+  delete process.env.ALLOW_PRIVATE_NETWORK_URLS;
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
 });
 
@@ -145,7 +151,7 @@ describe("/api/orgs/[org]/sso", () => {
 
     const unreachable = await put(t.org.slug, { ...body(uniqueDomain()), issuer: "http://127.0.0.1:1" });
     expect(unreachable.status).toBe(422);
-    expect((await errorOf(unreachable)).fieldErrors?.issuer?.[0]).toMatch(/Could not reach/);
+    expect((await errorOf(unreachable)).fieldErrors?.issuer).toEqual([UNREACHABLE_MESSAGE]);
 
     const aboveOwnRole = await put(t.org.slug, { ...body(uniqueDomain()), defaultRole: "owner" });
     expect(aboveOwnRole.status).toBe(403);
@@ -168,5 +174,30 @@ describe("/api/orgs/[org]/sso", () => {
       `${domain} is already connected to another organization's SSO.`,
     ]);
     expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, b.org.id))).toBe(0);
+  });
+
+  it("refuses internal issuers and redirects into internal addresses with one message, saving nothing", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const redirect = await startRedirectServer(METADATA_URL);
+    const refused: [string, string][] = INTERNAL_URLS.map((u) => [u, "0"]);
+    // With loopback allowed (as for the test IdP), the redirect's target is still refused.
+    refused.push([redirect.url, "1"]);
+    try {
+      for (const [issuer, allowPrivate] of refused) {
+        setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: allowPrivate });
+        const res = await put(t.org.slug, { ...body(uniqueDomain()), issuer });
+        expect(res.status, issuer).toBe(422);
+        const text = await res.text();
+        expect(JSON.parse(text).error.fieldErrors).toEqual({ issuer: [UNREACHABLE_MESSAGE] });
+        expect(text).not.toMatch(/ECONNREFUSED|5432|169\.254|127\.0\.0\.1|::1|answered/);
+      }
+    } finally {
+      setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+      await redirect.stop();
+    }
+    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, t.org.id))).toBe(0);
+    expect(await rowCount(ssoDomains, eq(ssoDomains.orgId, t.org.id))).toBe(0);
+    expect(await auditCount(t.org.id)).toBe(0);
   });
 });
