@@ -9,6 +9,7 @@ import { parseWith } from "@/lib/api/route";
 import { resolveOrgContext } from "@/lib/orgs/context";
 import { ssoConnectionInputSchema } from "@/lib/sso/schemas";
 import { upsertSsoConnection } from "@/lib/sso/upsert-connection";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
 import { signInAction, signOutAction, signUpAction, ssoSignInAction } from "./actions";
@@ -277,6 +278,33 @@ describe("SSO sign-in through a real OIDC provider", () => {
     const state = await ssoSignInAction(IDLE, form({ email: "someone@no-sso-here.test" }));
     expect(state).toMatchObject({ status: "error", message: "No SSO connection for this domain." });
     expect(state.fieldErrors?.email?.[0]).toMatch(/No SSO connection for this domain/);
+  });
+
+  it("makes every request to the IdP through the guarded fetch (discovery at sign-in, token at callback)", async () => {
+    jar.clear();
+    const email = `erin-${uid()}@${domain}`;
+    // The connection was saved while loopback was allowed; the operator has since turned it off.
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "0" });
+    try {
+      const refused = await ssoSignInAction(IDLE, form({ email })).catch((e: unknown) => e);
+      const digest = String((refused as { digest?: string })?.digest ?? "");
+      expect(digest.includes(idp.issuer)).toBe(false);
+    } finally {
+      setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+    }
+
+    // Authorized at the IdP while allowed; the server's code exchange then is not.
+    const back = await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email }))), email);
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "0" });
+    try {
+      const res = await callback(back);
+      expect(res.headers.get("location")).not.toBe(`${APP}/${team.org.slug}`);
+      expect(jar.has(SESSION)).toBe(false);
+    } finally {
+      setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+    }
+    const db = await getDb();
+    expect(await db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
   });
 });
 
