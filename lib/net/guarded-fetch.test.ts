@@ -148,6 +148,13 @@ describe("guarded fetch", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("bounds a name lookup that never answers", async () => {
+    const hanging = createGuardedFetch({ lookup: () => new Promise(() => {}) });
+    const started = Date.now();
+    expect(await messageOf(hanging("https://slow-dns.invalid/"))).toBe(UNREACHABLE_MESSAGE);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
   it("bounds a silent body and the body size, while streams still stream", async () => {
     const stream = await serve((req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
@@ -167,7 +174,8 @@ describe("guarded fetch", () => {
     });
 
     const live = await guarded(`${stream}/sse`);
-    const reader = live.body!.getReader();
+    if (!live.body) throw new Error("no body");
+    const reader = live.body.getReader();
     const started = Date.now();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toBe("data: first\n\n");

@@ -32,6 +32,17 @@ export type UrlPolicy = {
 
 export type VettedUrl = { url: URL; addresses: LookupAddress[]; allPublic: boolean };
 
+// getaddrinfo has no timeout of its own; a resolver that never answers must not hold a request.
+const LOOKUP_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 const systemLookup: LookupFn = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 /** Why a URL may not be fetched before any address is looked at: a message for the user, or null. */
@@ -60,7 +71,7 @@ export async function vetUrl(url: URL, policy: UrlPolicy = {}, hop = 0): Promise
     addresses = [{ address: host, family }];
   } else {
     try {
-      addresses = await (policy.lookup ?? systemLookup)(host);
+      addresses = await withTimeout((policy.lookup ?? systemLookup)(host), LOOKUP_TIMEOUT_MS);
     } catch (error) {
       throw new UnreachableUrlError(`lookup of ${host} failed: ${(error as Error).message}`);
     }
