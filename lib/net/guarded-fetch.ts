@@ -1,5 +1,5 @@
 import type { LookupAddress } from "node:dns";
-import { Agent } from "undici";
+import { Agent, fetch as undiciFetch } from "undici";
 import { UnreachableUrlError, type UrlPolicy, type VettedUrl, vetUrl } from "./vet-url";
 
 export type GuardOptions = UrlPolicy & {
@@ -88,6 +88,8 @@ function cappedBody(body: ReadableStream<Uint8Array>, maxBytes: number, release:
   });
 }
 
+type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>;
+
 type Hop = { url: URL; method: string; headers: Headers; body: RequestInit["body"] };
 
 async function fromRequest(input: RequestInfo | URL, init: RequestInit): Promise<[URL, RequestInit]> {
@@ -166,16 +168,18 @@ export function createGuardedFetch(options: GuardOptions = {}): typeof fetch {
         };
         let response: Response;
         try {
-          response = await fetch(hop.url, {
+          // undici's own fetch with its own Agent: one version, whatever undici Node bundles. The
+          // DOM and undici typings differ only in name for these fields.
+          const request = {
             ...init,
             method: hop.method,
             headers: hop.headers,
             body: hop.body,
             redirect: "manual",
             signal,
-            // @ts-expect-error Node's fetch takes an undici dispatcher; the DOM type does not know it.
             dispatcher: agent,
-          });
+          };
+          response = (await undiciFetch(hop.url, request as UndiciInit)) as unknown as Response;
         } catch (error) {
           release();
           throw error;
