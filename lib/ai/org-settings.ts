@@ -9,6 +9,7 @@ import { aiEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
 import { DEMO_MODEL_LABEL } from "./demo-label";
+import type { ResilienceOptions } from "./resilient-model";
 import {
   describeProvider,
   PROVIDER_KINDS,
@@ -261,8 +262,19 @@ export async function resolveRunModel(
   orgId: string,
   tier: ModelTier,
   agent?: { modelId?: string },
+  resilience?: ResilienceOptions,
 ): Promise<ResolvedModel> {
-  return resolveModel(await effectiveConfig(orgId), tier, { modelId: agent?.modelId });
+  const e = aiEnv();
+  const configured: ResilienceOptions = {
+    maxRetries: e.AI_MAX_RETRIES,
+    firstTokenTimeoutMs: e.AI_FIRST_TOKEN_TIMEOUT_MS,
+    requestTimeoutMs: e.AI_REQUEST_TIMEOUT_MS,
+  };
+  const defined = Object.fromEntries(Object.entries(configured).filter(([, v]) => v !== undefined));
+  return resolveModel(await effectiveConfig(orgId), tier, {
+    modelId: agent?.modelId,
+    resilience: { ...defined, ...resilience },
+  });
 }
 
 /** How a run started now is labelled (runs.usesDemoModel / runs.modelLabel). */
