@@ -188,14 +188,22 @@ async function expectNoDuplicates(runId: string, answered: number) {
 
   const events = await db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.seq));
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-  const keys = events.filter((e) => e.type !== "agent.delta").map((e) => JSON.stringify([e.type, e.data]));
-  const repeated = keys.filter((k, i) => keys.indexOf(k) !== i);
-  expect(repeated).toEqual([]);
+  // A step that ran twice would repeat its writes: the same result event, or the same transition
+  // twice in a row (a status may recur, e.g. running again after an approval, but not back to back).
+  const once = ["run.plan", "artifact.saved", "review.verdict", "approval.requested", "approval.resolved"];
+  const keys = events.filter((e) => once.includes(e.type)).map((e) => JSON.stringify([e.type, e.data]));
+  expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  const last = new Map<string, unknown>();
+  for (const e of events.filter((x) => x.type === "run.status" || x.type === "task.status")) {
+    const subject = String(e.data.taskId ?? "run");
+    expect(e.data.status === last.get(subject) ? `${subject} ${e.data.status} twice` : "ok").toBe("ok");
+    last.set(subject, e.data.status);
+  }
   return events;
 }
 
-/** Requests the server answered in full (status 200, not cut, not timed out by the client). */
-const answered = () => server.requests.filter((r) => r.outcome === "answered").length;
+/** Model calls that reached the model: answered in full, or cut mid-answer (tokens were spent). */
+const answered = () => server.requests.filter((r) => r.outcome === "answered" || r.outcome === "cut").length;
 
 /** The slot is free: another run of the organization (limit 1) is admitted and completes. */
 async function expectSlotFreed(setup: Setup) {
@@ -286,7 +294,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
       expect((await settle(scope)).status).toBe("completed");
       const plans = server.requests.filter((r) => r.purpose === "plan");
       expect(plans).toHaveLength(2);
-      expect(JSON.stringify(plans[1]?.body.messages)).toContain('unknown agent \\\\\\"wizard\\\\\\"');
+      expect(JSON.stringify(plans[1]?.body.messages)).toContain('unknown agent \\"wizard\\"');
       const db = await getDb();
       const tasks = await db.select().from(runTasks).where(eq(runTasks.runId, scope.runId));
       expect(tasks.map((t) => t.agentSlug)).toEqual(["requirements-elicitor"]);
@@ -314,6 +322,17 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
           when: (r) => r.purpose === "task" && !r.body.messages.some((m) => m.role === "tool"),
           replies: [{ toolCalls: [{ name: "write_artifact", arguments: '{"kind": 42, "title": ' }] }],
         }),
+        // Told what was wrong, the model calls the tool again, properly this time.
+        {
+          when: (r) => r.purpose === "task" && r.body.messages.some((m) => m.role === "tool"),
+          replies: [
+            (r) =>
+              demoReply({
+                ...r,
+                body: { ...r.body, messages: r.body.messages.filter((m) => m.role !== "tool" && !m.tool_calls) },
+              }),
+          ],
+        },
       );
       const scope = await startRun(setup);
       expect((await settle(scope)).status).toBe("completed");
@@ -323,8 +342,35 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
         .from(runEvents)
         .where(and(eq(runEvents.runId, scope.runId), eq(runEvents.type, "agent.tool-result")));
       expect(results.length).toBeGreaterThan(0);
+      const toolMessage = server.requests
+        .find((r) => r.purpose === "task" && r.body.messages.some((m) => m.role === "tool"))
+        ?.body.messages.find((m) => m.role === "tool");
+      expect(JSON.stringify(toolMessage?.content)).toMatch(/invalid|Invalid/);
       const arts = await db.select().from(artifacts).where(eq(artifacts.runId, scope.runId));
       expect(arts.filter((a) => a.kind !== "run_summary")).toHaveLength(1);
+      await expectNoDuplicates(scope.runId, answered());
+    });
+
+    it("asks a server without JSON mode again with the schema in the prompt, then completes", async () => {
+      const setup = await setupTeam();
+      const refuses: Handler = (r) =>
+        r.body.response_format && r.body.response_format.type !== "text"
+          ? { status: 400, body: { error: { message: "response_format is not supported by this server" } } }
+          : r.purpose === "plan"
+            ? { text: `Here you go:\n${JSON.stringify(smallPlan())}` }
+            : demoReply(r);
+      server.handle(refuses);
+      const scope = await startRun(setup);
+      expect((await settle(scope)).status).toBe("completed");
+      const plan = server.requests.filter((r) => r.purpose === "plan");
+      expect(plan.map((r) => r.outcome)).toEqual(["error", "answered"]);
+      expect(JSON.stringify(plan[1]?.body.messages)).toContain("matches this JSON schema");
+      const db = await getDb();
+      const verdicts = await db
+        .select()
+        .from(runEvents)
+        .where(and(eq(runEvents.runId, scope.runId), eq(runEvents.type, "review.verdict")));
+      expect(verdicts.map((v) => v.data.verdict)).toEqual(["pass"]);
       await expectNoDuplicates(scope.runId, answered());
     });
 
@@ -358,6 +404,18 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
       server.handle(script({ when: is("task"), replies: [{ text: "Working on it", cutAfterChars: 0 }] }));
       const scope = await startRun(setup);
       expect((await settle(scope)).status).toBe("completed");
+      await expectNoDuplicates(scope.runId, answered());
+    });
+
+    it("retries the task after a stream cut mid-answer once, then completes with one artifact", async () => {
+      const setup = await setupTeam();
+      const cut: Reply = { text: "The drivers are: scale, latency and cost. ".repeat(20), cutAfterChars: 300 };
+      server.handle(script({ when: is("task"), replies: [cut] }));
+      const scope = await startRun(setup);
+      expect((await settle(scope)).status).toBe("completed");
+      const db = await getDb();
+      const arts = await db.select().from(artifacts).where(eq(artifacts.runId, scope.runId));
+      expect(arts.filter((a) => a.kind !== "run_summary")).toHaveLength(1);
       await expectNoDuplicates(scope.runId, answered());
     });
 
@@ -400,6 +458,36 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
       expectReadable(detail.tasks[0]?.statusReason);
       expect(detail.tasks[0]?.statusReason).toContain("server error (500); retried 2 times");
       expect(detail.run.statusReason).toMatch(/task failed/);
+      await expectNoDuplicates(scope.runId, answered());
+      await expectSlotFreed(setup);
+    });
+
+    it("fails a task when the provider refuses the API key (401), without retrying the call", async () => {
+      const setup = await setupTeam();
+      const refused: Reply = { status: 401, body: { error: { message: "Incorrect API key provided: sk-te****" } } };
+      server.handle(script({ when: is("task"), replies: times(10, refused) }));
+      const scope = await startRun(setup);
+      const run = await settle(scope);
+      expect(run.status).toBe("failed");
+      const detail = await detailOf(setup, scope.runId);
+      expectReadable(detail.tasks[0]?.statusReason);
+      expect(detail.tasks[0]?.statusReason).toContain("refused the API key (401)");
+      // Not retried by the provider layer (the run function's step retries remain: at most 3 tries).
+      expect(server.requests.filter((r) => r.purpose === "task").length).toBeLessThanOrEqual(3);
+      await expectNoDuplicates(scope.runId, answered());
+      await expectSlotFreed(setup);
+    });
+
+    it("fails a task after persistent 429s, saying it was rate limited and retried", async () => {
+      const setup = await setupTeam();
+      const limited: Reply = { status: 429, headers: { "retry-after": "0" }, body: { error: { message: "slow down" } } };
+      server.handle(script({ when: is("task"), replies: times(30, limited) }));
+      const scope = await startRun(setup);
+      const run = await settle(scope);
+      expect(run.status).toBe("failed");
+      const detail = await detailOf(setup, scope.runId);
+      expectReadable(detail.tasks[0]?.statusReason);
+      expect(detail.tasks[0]?.statusReason).toContain("rate limiting requests (429); retried 2 times");
       await expectNoDuplicates(scope.runId, answered());
       await expectSlotFreed(setup);
     });
