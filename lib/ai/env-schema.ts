@@ -38,11 +38,7 @@ export const aiEnvShape = {
   AI_MODEL_DEEP: optional,
   /** Retries of a failed model call (rate limits, server errors, timeouts, dropped connections); default 3. */
   AI_MAX_RETRIES: optional.pipe(
-    z
-      .string()
-      .regex(/^\d$/, "AI_MAX_RETRIES must be a number from 0 to 9")
-      .transform(Number)
-      .optional(),
+    z.string().regex(/^\d$/, "AI_MAX_RETRIES must be a number from 0 to 9").transform(Number).optional(),
   ),
   /** How long a streamed answer may wait for its first token, and between chunks (default 180000 ms). */
   AI_FIRST_TOKEN_TIMEOUT_MS: optional.pipe(

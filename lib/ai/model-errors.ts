@@ -71,10 +71,16 @@ function describeApiCall(error: APICallError, retries: number): string {
         return "the provider";
       }
     })();
-    const why = code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" ? "unknown host" : "network error";
+    const why =
+      code === "ECONNREFUSED"
+        ? "connection refused"
+        : code === "ENOTFOUND"
+          ? "unknown host"
+          : "network error";
     return `The model provider could not be reached at ${host} (${why})${retried(retries)}.`;
   }
-  if (status === 401) return "The model provider refused the API key (401). Check the key in the AI settings.";
+  if (status === 401)
+    return "The model provider refused the API key (401). Check the key in the AI settings.";
   if (status === 403)
     return "The model provider denied access (403). Check the API key's permissions and the model id.";
   if (status === 404)
@@ -82,7 +88,10 @@ function describeApiCall(error: APICallError, retries: number): string {
   if (status === 429) return `The model provider is rate limiting requests (429)${retried(retries)}.`;
   if (status === 408) return `The model provider timed out (408)${retried(retries)}.`;
   if (status >= 500) return `The model provider had a server error (${status})${retried(retries)}.`;
-  if (status === 400 && /response_format|json_schema|json mode|structured output/i.test(error.responseBody ?? error.message))
+  if (
+    status === 400 &&
+    /response_format|json_schema|json mode|structured output/i.test(error.responseBody ?? error.message)
+  )
     return "The model provider does not support JSON output (400), which planning and reviews need.";
   return `The model provider rejected the request (${status})${providerMessage(error.message)}.`;
 }
@@ -111,13 +120,19 @@ export function describeModelError(error: unknown, options: { retries?: number }
       : "The model answered with text where JSON was required.";
   }
   if (JSONParseError.isInstance(error)) return "The model's JSON answer was cut off or malformed.";
-  if (TypeValidationError.isInstance(error)) return "The model's JSON answer did not have the required fields.";
+  if (TypeValidationError.isInstance(error))
+    return "The model's JSON answer did not have the required fields.";
   if (InvalidToolInputError.isInstance(error))
     return `The model called the tool "${error.toolName}" with invalid arguments.`;
-  if (NoSuchToolError.isInstance(error)) return `The model called a tool that does not exist ("${error.toolName}").`;
+  if (NoSuchToolError.isInstance(error))
+    return `The model called a tool that does not exist ("${error.toolName}").`;
   const name = (error as { name?: string })?.name;
-  if (name === "AbortError" || name === "TimeoutError") return "The model call was stopped before it finished.";
-  if (errorCode(error) === "ECONNRESET" || /terminated|socket hang up|other side closed/i.test(String((error as Error)?.message)))
+  if (name === "AbortError" || name === "TimeoutError")
+    return "The model call was stopped before it finished.";
+  if (
+    errorCode(error) === "ECONNRESET" ||
+    /terminated|socket hang up|other side closed/i.test(String((error as Error)?.message))
+  )
     return `The model provider's connection closed mid-answer${retried(retries)}.`;
   return "The model call failed for an unexpected reason.";
 }

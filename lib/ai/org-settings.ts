@@ -9,7 +9,6 @@ import { aiEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
 import { DEMO_MODEL_LABEL } from "./demo-label";
-import type { ResilienceOptions } from "./resilient-model";
 import {
   describeProvider,
   PROVIDER_KINDS,
@@ -19,6 +18,7 @@ import {
   type ResolvedModel,
   resolveModel,
 } from "./providers";
+import type { ResilienceOptions } from "./resilient-model";
 
 /**
  * An organization's AI settings: its own model provider (the API key encrypted at rest and never

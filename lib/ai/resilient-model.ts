@@ -91,7 +91,9 @@ function refusesJsonMode(error: unknown): boolean {
   return (
     APICallError.isInstance(error) &&
     error.statusCode === 400 &&
-    /response_format|json_schema|json mode|structured output/i.test(`${error.responseBody ?? ""} ${error.message}`)
+    /response_format|json_schema|json mode|structured output/i.test(
+      `${error.responseBody ?? ""} ${error.message}`,
+    )
   );
 }
 

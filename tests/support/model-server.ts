@@ -35,7 +35,7 @@ export type ModelRequest = {
   label: string;
   receivedAt: number;
   /** How the exchange ended: a full 200 answer, an HTTP error, a cut stream, or the client gave up. */
-  outcome: "pending" | "answered" | "error" | "cut" | "aborted";
+  outcome: "pending" | "answered" | "error" | "cut" | "reset" | "aborted";
 };
 
 export type ToolCallReply = { name: string; arguments: string | Record<string, unknown>; id?: string };
@@ -50,7 +50,7 @@ export type Reply =
       delayMs?: number;
       /** Streaming only: wait after the headers before the first chunk. */
       firstChunkDelayMs?: number;
-      /** Streaming only: after this many characters of text, destroy the socket (no finish, no [DONE]). */
+      /** Streaming only: after this many characters of text, destroy the socket (no finish, no [DONE]); 0 resets it before any token. */
       cutAfterChars?: number;
       usage?: { prompt_tokens: number; completion_tokens: number };
     };
@@ -69,11 +69,14 @@ function userText(messages: ChatMessage[]): string {
     .join("\n\n");
 }
 
-function describe(body: ModelRequest["body"]): { purpose: string; label: string } {
+function classify(body: ModelRequest["body"]): { purpose: string; label: string } {
   const text = userText(body.messages);
   const purpose = /- Purpose: (\w+)/.exec(text)?.[1] ?? "unknown";
   const task = /- Task: ([\w-]+)/.exec(text)?.[1];
-  return { purpose, label: task && (purpose === "task" || purpose === "review") ? `${purpose}:${task}` : purpose };
+  return {
+    purpose,
+    label: task && (purpose === "task" || purpose === "review") ? `${purpose}:${task}` : purpose,
+  };
 }
 
 /**
@@ -105,7 +108,8 @@ export function demoReply(request: ModelRequest, options: { reviewFailureRate?: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function usageFor(request: ModelRequest, reply: Extract<Reply, { text?: string }>) {
-  if (reply.usage) return { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens };
+  if (reply.usage)
+    return { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens };
   const prompt = estimateTokens(request.body.messages.map((m) => textOf(m.content)).join("\n"));
   const completion = estimateTokens(
     (reply.text ?? "") + (reply.toolCalls ?? []).map((c) => JSON.stringify(c.arguments)).join(""),
@@ -114,7 +118,9 @@ function usageFor(request: ModelRequest, reply: Extract<Reply, { text?: string }
 }
 
 function pieces(text: string, size = 40): string[] {
-  return Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+  return Array.from({ length: Math.ceil(text.length / size) }, (_, i) =>
+    text.slice(i * size, (i + 1) * size),
+  );
 }
 
 export type ModelServer = {
@@ -149,7 +155,7 @@ export async function startModelServer(initial: Handler = demoReply): Promise<Mo
           path: req.url ?? "",
           headers: req.headers,
           body,
-          ...describe(body),
+          ...classify(body),
           receivedAt: Date.now(),
           outcome: "pending",
         };
@@ -240,7 +246,14 @@ async function respond(request: ModelRequest, reply: Reply, res: ServerResponse)
   const send = (choice: Record<string, unknown> | null, extra: Record<string, unknown> = {}) =>
     new Promise<void>((resolve) => {
       if (res.destroyed) return resolve();
-      const chunk = { id, object: "chat.completion.chunk", created, model, choices: choice ? [choice] : [], ...extra };
+      const chunk = {
+        id,
+        object: "chat.completion.chunk",
+        created,
+        model,
+        choices: choice ? [choice] : [],
+        ...extra,
+      };
       res.write(`data: ${JSON.stringify(chunk)}\n\n`, () => resolve());
     });
 
@@ -248,10 +261,14 @@ async function respond(request: ModelRequest, reply: Reply, res: ServerResponse)
   let sent = 0;
   for (const piece of pieces(reply.text ?? "")) {
     if (reply.cutAfterChars !== undefined && sent + piece.length > reply.cutAfterChars) {
-      await send({ index: 0, delta: { content: piece.slice(0, reply.cutAfterChars - sent) }, finish_reason: null });
+      await send({
+        index: 0,
+        delta: { content: piece.slice(0, reply.cutAfterChars - sent) },
+        finish_reason: null,
+      });
       // The connection drops mid-answer, as when a proxy or the provider resets it.
       await sleep(20);
-      request.outcome = "cut";
+      request.outcome = reply.cutAfterChars > 0 ? "cut" : "reset";
       res.destroy();
       return;
     }
@@ -261,11 +278,19 @@ async function respond(request: ModelRequest, reply: Reply, res: ServerResponse)
   for (const [i, call] of toolCalls.entries()) {
     await send({
       index: 0,
-      delta: { tool_calls: [{ index: i, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }] },
+      delta: {
+        tool_calls: [
+          { index: i, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } },
+        ],
+      },
       finish_reason: null,
     });
     for (const piece of pieces(call.function.arguments)) {
-      await send({ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null });
+      await send({
+        index: 0,
+        delta: { tool_calls: [{ index: i, function: { arguments: piece } }] },
+        finish_reason: null,
+      });
     }
   }
   await send({ index: 0, delta: {}, finish_reason: finishReason });
