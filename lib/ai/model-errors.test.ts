@@ -1,6 +1,6 @@
 import { APICallError, NoObjectGeneratedError, RetryError } from "ai";
 import { describe, expect, it } from "vitest";
-import { describeModelError, ModelTimeoutError, StreamCutError } from "./model-errors";
+import { describeModelError, ModelCallError, ModelTimeoutError, StreamCutError } from "./model-errors";
 
 const apiError = (
   statusCode: number | undefined,
@@ -78,6 +78,14 @@ describe("describeModelError", () => {
     );
     expect(describeModelError(new NoObjectGeneratedError({ ...args, text: '{"summary": "a' }))).toBe(
       "The model's JSON answer was cut off or malformed.",
+    );
+  });
+
+  it("keeps a ModelCallError's reason, also once serialized by a step", () => {
+    const reason = "The model provider refused the API key (401). Check the key in the AI settings.";
+    expect(describeModelError(new ModelCallError(reason))).toBe(reason);
+    expect(describeModelError({ name: "ModelCallError", message: reason, stack: "at x (y.js:1:1)" })).toBe(
+      reason,
     );
   });
 

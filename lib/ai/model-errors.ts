@@ -103,6 +103,9 @@ function describeApiCall(error: APICallError, retries: number): string {
 export function describeModelError(error: unknown, options: { retries?: number } = {}): string {
   const retries = options.retries ?? 0;
   if (error instanceof ModelCallError) return error.message;
+  // The same error after a trip through a step's serialization (an onFailure handler gets name + message).
+  const named = error as { name?: unknown; message?: unknown } | null;
+  if (named?.name === "ModelCallError" && typeof named.message === "string") return named.message;
   if (RetryError.isInstance(error)) {
     return describeModelError(error.lastError, { retries: Math.max(retries, error.errors.length - 1) });
   }

@@ -589,7 +589,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
       expect(server.requests.filter((r) => r.purpose === "plan").length).toBeLessThanOrEqual(3);
       await expectNoDuplicates(scope.runId, answered());
       await expectSlotFreed(setup);
-    });
+    }, 90_000);
 
     // needs run-function fix: same as above (no failure handler for a planning step that keeps failing).
     it.skip("fails the run after persistent 429s while planning, saying it was rate limited", async () => {
@@ -606,7 +606,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
       expectReadable(run.statusReason);
       expect(run.statusReason).toContain("rate limiting requests (429); retried 2 times");
       await expectSlotFreed(setup);
-    });
+    }, 90_000);
 
     // needs run-function fix: a summary step that keeps failing fails the function; the run stays running.
     it.skip("finishes the run when the summary call keeps failing", async () => {
@@ -619,6 +619,6 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
       expect(FINAL).toContain(run.status);
       if (run.statusReason) expectReadable(run.statusReason);
       await expectSlotFreed(setup);
-    });
+    }, 90_000);
   });
 });
