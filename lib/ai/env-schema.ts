@@ -36,6 +36,26 @@ export const aiEnvShape = {
   AI_MODEL_FAST: optional,
   AI_MODEL_STANDARD: optional,
   AI_MODEL_DEEP: optional,
+  /** Retries of a failed model call (rate limits, server errors, timeouts, dropped connections); default 3. */
+  AI_MAX_RETRIES: optional.pipe(
+    z.string().regex(/^\d$/, "AI_MAX_RETRIES must be a number from 0 to 9").transform(Number).optional(),
+  ),
+  /** How long a streamed answer may wait for its first token, and between chunks (default 180000 ms). */
+  AI_FIRST_TOKEN_TIMEOUT_MS: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{3,7}$/, "AI_FIRST_TOKEN_TIMEOUT_MS must be a number of milliseconds, e.g. 180000")
+      .transform(Number)
+      .optional(),
+  ),
+  /** How long a plan or review answer may take in all (default 300000 ms). */
+  AI_REQUEST_TIMEOUT_MS: optional.pipe(
+    z
+      .string()
+      .regex(/^\d{3,7}$/, "AI_REQUEST_TIMEOUT_MS must be a number of milliseconds, e.g. 300000")
+      .transform(Number)
+      .optional(),
+  ),
   /** Pause between the demo model's streamed chunks (default 30 ms). */
   DEMO_MODEL_DELAY_MS: optional.pipe(
     z

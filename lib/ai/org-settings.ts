@@ -20,6 +20,7 @@ import {
   type ResolvedModel,
   resolveModel,
 } from "./providers";
+import type { ResilienceOptions } from "./resilient-model";
 
 /**
  * An organization's AI settings: its own model provider (the API key encrypted at rest and never
@@ -272,10 +273,22 @@ export async function resolveRunModel(
   orgId: string,
   tier: ModelTier,
   agent?: { modelId?: string },
+  resilience?: ResilienceOptions,
 ): Promise<ResolvedModel> {
   const { config, own } = await effectiveConfig(orgId);
-  // The organization's base URL (or a redirect from it) must not reach internal addresses.
-  return resolveModel(config, tier, { modelId: agent?.modelId, fetch: own ? orgModelFetch : undefined });
+  const e = aiEnv();
+  const configured: ResilienceOptions = {
+    maxRetries: e.AI_MAX_RETRIES,
+    firstTokenTimeoutMs: e.AI_FIRST_TOKEN_TIMEOUT_MS,
+    requestTimeoutMs: e.AI_REQUEST_TIMEOUT_MS,
+  };
+  const defined = Object.fromEntries(Object.entries(configured).filter(([, v]) => v !== undefined));
+  return resolveModel(config, tier, {
+    modelId: agent?.modelId,
+    // The organization's base URL (or a redirect from it) must not reach internal addresses.
+    fetch: own ? orgModelFetch : undefined,
+    resilience: { ...defined, ...resilience },
+  });
 }
 
 /** How a run started now is labelled (runs.usesDemoModel / runs.modelLabel). */

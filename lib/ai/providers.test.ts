@@ -14,6 +14,7 @@ import {
   providerConfigSchema,
   resolveModel,
 } from "./providers";
+import type { ResilienceOptions } from "./resilient-model";
 
 describe("providerConfigFromEnv", () => {
   it("falls back to the demo model only when nothing is configured", () => {
@@ -188,7 +189,7 @@ beforeEach(() => {
   replies.length = 0;
 });
 
-function localModel() {
+function localModel(resilience?: ResilienceOptions) {
   return resolveModel(
     {
       kind: "openai-compatible",
@@ -198,6 +199,7 @@ function localModel() {
       models: { standard: "qwen3:8b" },
     },
     "standard",
+    { resilience },
   );
 }
 
@@ -268,7 +270,11 @@ describe("OpenAI-compatible provider over HTTP", () => {
     });
     expect(result.output).toEqual(verdict);
     expect(result.usage).toMatchObject({ inputTokens: 40, outputTokens: 9 });
-    expect(requests[0]?.body.response_format).toMatchObject({ type: "json_object" });
+    // The schema travels with the request, so the server can constrain the answer to it.
+    expect(requests[0]?.body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: { schema: { type: "object", required: expect.arrayContaining(["verdict"]) } },
+    });
   });
 
   it("runs a streamed tool call, sends the result back and finishes", async () => {
@@ -331,13 +337,17 @@ describe("OpenAI-compatible provider over HTTP", () => {
     expect(String(followUp.at(-1)?.content)).toContain("ins_1");
   });
 
-  it("surfaces server errors instead of hanging", async () => {
-    replies.push((_body, res) => {
-      res.writeHead(503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "model is loading" } }));
-    });
-    await expect(generateText({ model: localModel().model, prompt: "Hi", maxRetries: 0 })).rejects.toThrow(
-      /model is loading/,
+  it("surfaces server errors, after its retries, as a readable reason instead of hanging", async () => {
+    for (let i = 0; i < 2; i++) {
+      replies.push((_body, res) => {
+        res.writeHead(503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: "model is loading" } }));
+      });
+    }
+    const { model } = localModel({ maxRetries: 1, retryBaseDelayMs: 10 });
+    await expect(generateText({ model, prompt: "Hi", maxRetries: 0 })).rejects.toThrow(
+      "The model provider had a server error (503); retried 1 time.",
     );
+    expect(requests).toHaveLength(2);
   });
 });

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { MODEL_TIERS, type ModelTier } from "@/lib/agents/schema";
 import { createDemoModel, DEMO_MODEL_ID, DEMO_MODEL_LABEL, type DemoModelOptions } from "./demo-model";
 import type { AiEnv } from "./env-schema";
+import { type ResilienceOptions, withResilience } from "./resilient-model";
 
 export const PROVIDER_KINDS = ["openai", "anthropic", "google", "openai-compatible", "demo"] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
@@ -93,12 +94,17 @@ export function modelIdFor(config: Exclude<ProviderConfig, { kind: "demo" }>, ti
 
 /**
  * Builds the AI SDK model for an agent's tier (or its pinned model id). `fetch` is for tests and
- * proxies.
+ * proxies; `resilience` bounds retries and timeouts (every provider's calls go through it).
  */
 export function resolveModel(
   config: ProviderConfig,
   tier: ModelTier,
-  options: { modelId?: string; fetch?: typeof globalThis.fetch; demo?: DemoModelOptions } = {},
+  options: {
+    modelId?: string;
+    fetch?: typeof globalThis.fetch;
+    demo?: DemoModelOptions;
+    resilience?: ResilienceOptions;
+  } = {},
 ): ResolvedModel {
   if (config.kind === "demo") {
     return {
@@ -110,8 +116,8 @@ export function resolveModel(
   }
   const id = options.modelId?.trim() || modelIdFor(config, tier);
   const fetch = options.fetch;
-  const resolved = (model: ResolvedModel["model"]): ResolvedModel => ({
-    model,
+  const resolved = (model: Parameters<typeof withResilience>[0]): ResolvedModel => ({
+    model: withResilience(model, options.resilience),
     provider: config.kind,
     modelId: id,
     isDemo: false,
@@ -133,6 +139,9 @@ export function resolveModel(
           apiKey: config.apiKey,
           // Without it, streamed responses from these servers carry no token counts.
           includeUsage: true,
+          // Sends the JSON schema with plans and verdicts (vLLM, Ollama, LM Studio and llama.cpp accept
+          // it); a server that refuses it is asked again with the schema in the prompt (resilient-model).
+          supportsStructuredOutputs: true,
           fetch,
         }).chatModel(id),
       );

@@ -29,6 +29,21 @@ function errorsOf(input: unknown) {
 }
 
 describe("validatePlan", () => {
+  it("reads a plan a model answered in text: fenced, or inside prose", () => {
+    const good = plan([t("prd", "product-manager")]);
+    const fenced = `Here is the plan:\n\`\`\`json\n${JSON.stringify(good, null, 2)}\n\`\`\`\nAnything else?`;
+    expect(validatePlan(fenced, AGENTS)).toEqual({ ok: true, plan: good });
+    expect(validatePlan(`The plan: ${JSON.stringify(good)}`, AGENTS)).toEqual({ ok: true, plan: good });
+  });
+
+  it("asks for the JSON again when the answer is prose or cut off", () => {
+    const prose = errorsOf("Sure! We will write the PRD first, then build it.");
+    expect(prose.errors.map((e) => e.code)).toEqual(["not_json"]);
+    expect(prose.feedback).toContain("Your answer was text, not the JSON plan");
+    const cut = errorsOf(JSON.stringify(plan([t("prd", "product-manager")])).slice(0, 60));
+    expect(cut.feedback).toContain("cut off before the JSON ended");
+  });
+
   it("accepts a sound plan and returns it", () => {
     const good = plan(
       [t("prd", "product-manager")],

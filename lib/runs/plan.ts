@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { extractJson } from "@/lib/ai/extract-json";
 
 export const TASK_PRIORITIES = ["low", "medium", "high", "critical"] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
@@ -43,6 +44,7 @@ export const PLAN_LIMITS = { maxTasks: 40, maxAcceptanceCriteria: 12 } as const;
 const KEY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export type PlanErrorCode =
+  | "not_json"
   | "invalid_shape"
   | "empty_plan"
   | "too_many_tasks"
@@ -90,6 +92,23 @@ export function flattenPlan(plan: Plan): FlatPlanTask[] {
  * Every problem is reported at once so a single re-ask can fix them all.
  */
 export function validatePlan(input: unknown, availableAgentSlugs: Iterable<string>): PlanValidation {
+  // A model without a JSON mode answers in text: the JSON is read from fences or prose if it is there.
+  if (typeof input === "string") {
+    const found = extractJson(input);
+    if (!found.ok) {
+      return fail([
+        {
+          code: "not_json",
+          path: "",
+          message:
+            found.reason === "truncated"
+              ? "Your answer was cut off before the JSON ended. Return the complete plan as one JSON object, shorter if need be."
+              : "Your answer was text, not the JSON plan. Reply with only the JSON object (summary and phases with their tasks), no prose.",
+        },
+      ]);
+    }
+    input = found.value;
+  }
   const parsed = planSchema.safeParse(input);
   if (!parsed.success) {
     const errors = parsed.error.issues.map(
