@@ -1,8 +1,11 @@
+import type { NextConfig } from "next";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
-import nextConfig from "./next.config.js";
+// @ts-expect-error next.config.js is plain JavaScript (Next loads it before any TypeScript).
+import nextConfigModule from "./next.config.js";
 import { proxy } from "./proxy";
 
+const nextConfig = nextConfigModule as NextConfig;
 const saved = { ...process.env };
 function setEnv(vars: Record<string, string | undefined>) {
   for (const [k, v] of Object.entries(vars)) {
