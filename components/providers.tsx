@@ -15,11 +15,18 @@ function makeQueryClient() {
   });
 }
 
-export function Providers({ children }: { children: React.ReactNode }) {
+/** `nonce`: this request's CSP nonce (proxy.ts), for the theme script next-themes inlines. */
+export function Providers({ children, nonce }: { children: React.ReactNode; nonce?: string }) {
   // One client per browser session; useState keeps it stable across re-renders.
   const [queryClient] = useState(makeQueryClient);
   return (
-    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+    <ThemeProvider
+      nonce={nonce}
+      attribute="class"
+      defaultTheme="system"
+      enableSystem
+      disableTransitionOnChange
+    >
       <QueryClientProvider client={queryClient}>
         {children}
         <Toaster richColors closeButton />

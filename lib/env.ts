@@ -34,6 +34,18 @@ const schema = z.object({
   APP_URL: optionalString.pipe(
     z.url({ message: "APP_URL must be a URL like https://app.example.com" }).optional(),
   ),
+  // Trust X-Forwarded-Host/-Proto from a reverse proxy when building the app's URL (as Auth.js does).
+  AUTH_TRUST_HOST: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  // Set by `next dev` / `next start` to the port the server listens on.
+  PORT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, "PORT must be a port number")
+      .optional(),
+  ),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
   AUTH_GOOGLE_ID: optionalString,

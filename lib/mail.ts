@@ -29,9 +29,3 @@ export async function sendMail(mail: Mail): Promise<void> {
 }
 
 export const mailIsConfigured = () => Boolean(env().SMTP_URL);
-
-/** Absolute URL for links in emails. */
-export function appUrl(pathname: string): string {
-  const base = env().APP_URL ?? "http://localhost:3000";
-  return new URL(pathname, base).toString();
-}

@@ -3,6 +3,7 @@
 import { redirect, unstable_rethrow } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
+import { appOrigin } from "@/lib/app-origin";
 import { getCurrentUser } from "@/lib/auth/session";
 import { isProduction } from "@/lib/env";
 import { AppError, fieldErrorsFromZod } from "@/lib/errors";
@@ -12,11 +13,12 @@ import { withSsoConnection } from "@/lib/sso/provider";
 import { ssoProviderId } from "@/lib/sso/provider-id";
 import { credentialsSchema } from "./credentials";
 import { resendVerificationEmail, verifyEmail } from "./email-verification";
-import { type AuthFormState, safeCallbackUrl } from "./form-state";
+import type { AuthFormState } from "./form-state";
 import { signIn, signOut } from "./index";
 import { requestPasswordReset, resetPassword } from "./password-reset";
 import { newPasswordSchema } from "./password-rules";
 import { availableOAuthProviders } from "./providers";
+import { safeCallbackUrl } from "./search-params";
 import { signInErrorMessage } from "./sign-in-messages";
 import { signUp, signUpSchema } from "./sign-up";
 
@@ -31,6 +33,11 @@ const emailSchema = z.object({
 function text(formData: FormData, key: string): string {
   const value = formData.get(key);
   return typeof value === "string" ? value : "";
+}
+
+/** The form's callbackUrl as a path on this app (see safeCallbackUrl). */
+async function callbackPath(formData: FormData, fallback?: string): Promise<string> {
+  return safeCallbackUrl(text(formData, "callbackUrl"), await appOrigin(), fallback);
 }
 
 function mailNotice(): string | undefined {
@@ -62,7 +69,7 @@ export async function signInAction(_prev: AuthFormState, formData: FormData): Pr
     await signIn("credentials", {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: safeCallbackUrl(text(formData, "callbackUrl")),
+      redirectTo: await callbackPath(formData),
     });
     return { status: "success" };
   } catch (error) {
@@ -94,7 +101,7 @@ function credentialsRefusal(error: unknown): { code: string; message: string } |
 export async function oauthSignInAction(formData: FormData): Promise<void> {
   const provider = availableOAuthProviders().find((p) => p.id === text(formData, "provider"));
   if (!provider) redirect("/sign-in?error=Configuration");
-  await signIn(provider.id, { redirectTo: safeCallbackUrl(text(formData, "callbackUrl")) });
+  await signIn(provider.id, { redirectTo: await callbackPath(formData) });
 }
 
 /**
@@ -114,7 +121,7 @@ export async function ssoSignInAction(_prev: AuthFormState, formData: FormData):
   }
   // Back to the page the user asked for when it is in that organization, else its dashboard.
   const home = `/${route.orgSlug}`;
-  const wanted = safeCallbackUrl(text(formData, "callbackUrl"), home);
+  const wanted = await callbackPath(formData, home);
   const redirectTo = wanted === home || wanted.startsWith(`${home}/`) ? wanted : home;
   try {
     await withSsoConnection(route.connectionId, () =>
@@ -148,7 +155,7 @@ export async function signUpAction(_prev: AuthFormState, formData: FormData): Pr
     await signIn("credentials", {
       email: parsed.data.email,
       password: parsed.data.password,
-      redirectTo: safeCallbackUrl(text(formData, "callbackUrl")),
+      redirectTo: await callbackPath(formData),
     });
     return { status: "success" };
   } catch (error) {

@@ -12,6 +12,7 @@ import { scopedSsoConnectionId } from "@/lib/sso/provider";
 import { connectionIdFromAuthPath, connectionIdFromProviderId } from "@/lib/sso/provider-id";
 import { markEmailVerified } from "./email-verification";
 import { buildProviders } from "./providers";
+import { safeCallbackUrl } from "./search-params";
 import {
   createUserSession,
   isUserSessionActive,
@@ -62,6 +63,11 @@ export async function buildAuthConfig(req?: NextRequest): Promise<NextAuthConfig
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: buildProviders(sso),
     callbacks: {
+      /** Every post-auth redirect (callbackUrl, redirectTo) stays on this origin. */
+      redirect({ url, baseUrl }) {
+        return new URL(safeCallbackUrl(url, baseUrl), baseUrl).href;
+      },
+
       /** Refusals redirect to the sign-in page with a reason it knows how to explain. */
       async signIn({ user, account, profile }) {
         if (!account || account.provider === "credentials") return true; // authorize() decided

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { type Executor, getDb } from "@/db";
 import { users } from "@/db/schema";
-import { appUrl, sendMail } from "@/lib/mail";
+import { appUrl } from "@/lib/app-origin";
+import { sendMail } from "@/lib/mail";
 import { consumeAuthToken, issueAuthToken, lastIssuedAt } from "./tokens";
 
 // One verification email per minute per user, so the resend button cannot flood an inbox.
@@ -10,7 +11,7 @@ const RESEND_INTERVAL_MS = 60 * 1000;
 export async function sendVerificationEmail(user: { id: string; email: string; name: string | null }) {
   const db = await getDb();
   const token = await issueAuthToken(db, user.id, "verify_email");
-  const link = appUrl(`/verify-email?token=${encodeURIComponent(token)}`);
+  const link = await appUrl(`/verify-email?token=${encodeURIComponent(token)}`);
   await sendMail({
     to: user.email,
     subject: "Confirm your email for DafnckMachine",

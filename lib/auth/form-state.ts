@@ -14,16 +14,3 @@ export type AuthFormState = {
 };
 
 export const IDLE: AuthFormState = { status: "idle" };
-
-/** Only same-site paths: an open redirect after sign-in would hand the session to a phishing page. */
-export function safeCallbackUrl(value: unknown, fallback = "/orgs"): string {
-  if (
-    typeof value !== "string" ||
-    !value.startsWith("/") ||
-    value.startsWith("//") ||
-    value.startsWith("/\\")
-  ) {
-    return fallback;
-  }
-  return value;
-}

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
-import { appUrl, sendMail } from "@/lib/mail";
+import { appUrl } from "@/lib/app-origin";
+import { sendMail } from "@/lib/mail";
 import { markEmailVerified } from "./email-verification";
 import { hashPassword } from "./password";
 import { revokeUserSessions } from "./sessions";
@@ -24,7 +25,7 @@ export async function requestPasswordReset(email: string): Promise<void> {
   const last = await lastIssuedAt(db, user.id, "reset_password");
   if (last && Date.now() - last.getTime() < RESEND_INTERVAL_MS) return;
   const token = await issueAuthToken(db, user.id, "reset_password");
-  const link = appUrl(`/reset-password?token=${encodeURIComponent(token)}`);
+  const link = await appUrl(`/reset-password?token=${encodeURIComponent(token)}`);
   await sendMail({
     to: user.email,
     subject: "Reset your DafnckMachine password",

@@ -1,5 +1,6 @@
+import { appUrl } from "@/lib/app-origin";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { appUrl, sendMail } from "@/lib/mail";
+import { sendMail } from "@/lib/mail";
 import type { OrgContext } from "@/lib/orgs/context";
 import { type InvitationRow, type PublicInvitation, toPublic } from "./invitation";
 
@@ -14,7 +15,7 @@ export async function deliverInvitation(
 ): Promise<{ invitation: PublicInvitation; inviteUrl: string; emailSent: boolean }> {
   const args = { email: row.email, role: row.role, orgName: ctx.org.name, expiresAt: row.expiresAt };
   const invitation = toPublic(row);
-  const inviteUrl = appUrl(`/invite/${token}`);
+  const inviteUrl = await appUrl(`/invite/${token}`);
   const who = ctx.user.name ? `${ctx.user.name} (${ctx.user.email})` : ctx.user.email;
   try {
     await sendMail({

@@ -9,9 +9,9 @@ import { OAuthButtons } from "@/components/auth/oauth-buttons";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { SsoSignInForm } from "@/components/auth/sso-sign-in-form";
 import { Alert, AlertDescription } from "@/components/ui/alert";
-import { safeCallbackUrl } from "@/lib/auth/form-state";
+import { appOrigin } from "@/lib/app-origin";
 import { availableOAuthProviders } from "@/lib/auth/providers";
-import { param, type SearchParams } from "@/lib/auth/search-params";
+import { param, type SearchParams, safeCallbackUrl } from "@/lib/auth/search-params";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signInErrorMessage } from "@/lib/auth/sign-in-messages";
 
@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
   await connection();
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(param(params, "callbackUrl"));
+  const callbackUrl = safeCallbackUrl(param(params, "callbackUrl"), await appOrigin());
   if (await getCurrentUser()) redirect(callbackUrl);
 
   const error = param(params, "error");

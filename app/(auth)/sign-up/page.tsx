@@ -6,9 +6,9 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { Divider } from "@/components/auth/divider";
 import { OAuthButtons } from "@/components/auth/oauth-buttons";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { safeCallbackUrl } from "@/lib/auth/form-state";
+import { appOrigin } from "@/lib/app-origin";
 import { availableOAuthProviders } from "@/lib/auth/providers";
-import { param, type SearchParams } from "@/lib/auth/search-params";
+import { param, type SearchParams, safeCallbackUrl } from "@/lib/auth/search-params";
 import { getCurrentUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Create an account" };
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Create an account" };
 export default async function SignUpPage({ searchParams }: { searchParams: SearchParams }) {
   await connection();
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(param(params, "callbackUrl"));
+  const callbackUrl = safeCallbackUrl(param(params, "callbackUrl"), await appOrigin());
   if (await getCurrentUser()) redirect(callbackUrl);
   const providers = availableOAuthProviders();
 

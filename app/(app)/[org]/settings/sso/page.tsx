@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { DeleteSsoConnection } from "@/components/sso/delete-sso-connection";
 import { RedirectUri } from "@/components/sso/redirect-uri";
 import { SsoConnectionForm } from "@/components/sso/sso-connection-form";
@@ -9,22 +8,13 @@ import { NoAccess } from "@/components/states/no-access";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import type { Role } from "@/db/schema";
+import { appOrigin } from "@/lib/app-origin";
 import { canGrant, ROLE_LABELS } from "@/lib/auth/permissions";
 import { orgPageContext } from "@/lib/orgs/page-context";
 import { getSsoConnection } from "@/lib/sso/get-connection";
 import { ssoRedirectUri } from "@/lib/sso/provider-id";
 
 export const metadata: Metadata = { title: "Single sign-on" };
-
-/** The origin Auth.js builds callback URLs from (it trusts the Host / X-Forwarded-* headers). */
-async function requestOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto =
-    h.get("x-forwarded-proto") ??
-    (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
-  return `${proto.split(",")[0]}://${host.split(",")[0]}`;
-}
 
 export default async function SsoSettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
@@ -71,10 +61,7 @@ export default async function SsoSettingsPage({ params }: { params: Promise<{ or
             </CardDescription>
           </CardHeader>
           <CardContent className="grid gap-6">
-            <RedirectUri
-              uri={ssoRedirectUri(await requestOrigin(), connectionId)}
-              saved={Boolean(connection)}
-            />
+            <RedirectUri uri={ssoRedirectUri(await appOrigin(), connectionId)} saved={Boolean(connection)} />
             <SsoConnectionForm
               orgSlug={ctx.org.slug}
               connection={connection}
