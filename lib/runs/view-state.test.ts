@@ -334,7 +334,76 @@ describe("applyRunEvents: tasks", () => {
         { type: "task.status", taskId: "e", status: "failed" },
       ),
     );
-    expect(state.progress).toEqual({ total: 4, done: 1, failed: 1, cancelled: 1, active: 2, percent: 25 });
+    expect(state.progress).toEqual({
+      state: "active",
+      total: 4,
+      done: 1,
+      failed: 1,
+      cancelled: 1,
+      active: 2,
+      percent: 25,
+    });
+  });
+
+  it("shows a cancelled run as cancelled with the share of its plan done, not a full bar", () => {
+    const running = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "run.status", status: "running" },
+        plan(task("a"), task("b"), task("c"), task("d")),
+        { type: "task.status", taskId: "a", status: "done" },
+        { type: "task.status", taskId: "b", status: "done" },
+        { type: "task.status", taskId: "c", status: "in_progress" },
+      ),
+    );
+    expect(running.progress).toMatchObject({ state: "active", total: 4, done: 2, percent: 50 });
+    // What cancelRun writes: the open tasks cancelled, then the run.
+    const cancelled = applyRunEvents(
+      running,
+      log(
+        running.lastSeq + 1,
+        { type: "task.status", taskId: "c", status: "cancelled", reason: "Cancelled by Ann." },
+        { type: "task.status", taskId: "d", status: "cancelled", reason: "Cancelled by Ann." },
+        { type: "run.status", status: "cancelled", reason: "Cancelled by Ann." },
+      ),
+    );
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.progress).toEqual({
+      state: "cancelled",
+      total: 4,
+      done: 2,
+      failed: 0,
+      cancelled: 2,
+      active: 0,
+      percent: 50,
+    });
+  });
+
+  it("does not call a cancelled run complete when every task left was done", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a"), task("b")),
+        { type: "task.status", taskId: "a", status: "done" },
+        { type: "task.status", taskId: "b", status: "done" },
+        // Cancelled while writing the summary: no task was open, only the run status changes.
+        { type: "run.status", status: "cancelled", reason: "Cancelled by Ann." },
+      ),
+    );
+    expect(state.progress.state).toBe("cancelled");
+    expect(state.progress.percent).toBe(100);
+    const completed = applyRunEvents(
+      applyRunEvents(start(), log(1, plan(task("a")), { type: "task.status", taskId: "a", status: "done" })),
+      log(3, { type: "run.status", status: "completed" }),
+    );
+    expect(completed.progress.state).toBe("completed");
+  });
+
+  it("seeds the progress state from the run's status before any event", () => {
+    expect(initialRunViewState({ status: "cancelled" }).progress.state).toBe("cancelled");
+    expect(initialRunViewState({ status: "running" }).progress.state).toBe("active");
   });
 });
 
