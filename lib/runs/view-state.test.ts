@@ -696,3 +696,61 @@ describe("applyRunEvents: usage", () => {
     expect(state.totals).toMatchObject({ inputTokens: 30, outputTokens: 10, costUsd: 0.75, calls: 2 });
   });
 });
+
+describe("applyRunEvents: a document step streams its text", () => {
+  const agent = "system-architect";
+  const delta = (text: string): RunEvent => ({
+    type: "agent.delta",
+    taskId: "doc",
+    agentSlug: agent,
+    delta: text,
+  });
+
+  it("shows each batch of the document as it arrives, not only the opening line", () => {
+    let state = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "run.status", status: "running" },
+        plan(task("doc", { agentSlug: agent })),
+        { type: "task.status", taskId: "doc", status: "in_progress" },
+        delta("Drafting the technical architecture overview."),
+      ),
+    );
+    const chunks = [
+      "\n\n# Technical architecture overview\n\n",
+      "## System components\n\n",
+      "```mermaid\nflowchart LR\n",
+    ];
+    const shown: string[] = [];
+    for (const chunk of chunks) {
+      state = applyRunEvents(state, log(state.lastSeq + 1, delta(chunk)));
+      const [lane] = orderedLanes(state);
+      if (!lane) throw new Error("no lane");
+      const last = lane.items.at(-1);
+      expect(last?.kind).toBe("text");
+      shown.push(last?.kind === "text" ? last.text : "");
+      // The lane streaming the document is the live one (the feed follows it and shows a caret).
+      expect(isLaneLive(state, lane)).toBe(true);
+    }
+    expect(shown[0]).toContain("# Technical architecture overview");
+    expect(shown[1]?.startsWith(shown[0] ?? "")).toBe(true);
+    expect(shown[2]).toContain("## System components");
+
+    // Saving the artifact adds the tool call after the streamed text, which stays.
+    state = applyRunEvents(
+      state,
+      log(state.lastSeq + 1, {
+        type: "agent.tool-call",
+        taskId: "doc",
+        agentSlug: agent,
+        toolCallId: "w1",
+        toolName: "write_artifact",
+        input: { title: "Technical architecture overview" },
+      }),
+    );
+    const items = orderedLanes(state)[0]?.items ?? [];
+    expect(items.map((i) => i.kind)).toEqual(["text", "tool"]);
+    expect(items[0]?.kind === "text" && items[0].text).toContain("flowchart LR");
+  });
+});
