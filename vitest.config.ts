@@ -3,7 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-const checkout = createHash("sha256").update(import.meta.dirname).digest("hex").slice(0, 8);
+const checkout = createHash("sha256")
+  .update(import.meta.dirname)
+  .digest("hex")
+  .slice(0, 8);
 
 export default defineConfig({
   // Outside the project: `next dev` watches node_modules/.vite and reloads every open page each time

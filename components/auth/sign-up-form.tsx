@@ -10,13 +10,28 @@ import { FormMessage } from "./form-message";
 import { PasswordInput } from "./password-input";
 import { SsoSignInForm } from "./sso-sign-in-form";
 
-export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+/** An invitation being accepted: the account is for its address (locked), the proof from its email. */
+export type SignUpInvitation = { token: string; email: string; proof: string };
+
+export function SignUpForm({
+  callbackUrl,
+  invitation,
+}: {
+  callbackUrl: string;
+  invitation?: SignUpInvitation;
+}) {
   const [state, action, pending] = useActionState(signUpAction, IDLE);
-  const [email, setEmail] = useState(state.values?.email ?? "");
+  const [email, setEmail] = useState(invitation?.email ?? state.values?.email ?? "");
   return (
     <div className="grid gap-4">
       <form action={action} className="grid gap-4" aria-label="Create an account">
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
+        {invitation && (
+          <>
+            <input type="hidden" name="invitation" value={invitation.token} />
+            <input type="hidden" name="invitationProof" value={invitation.proof} />
+          </>
+        )}
         <FormMessage state={state.fieldErrors ? { ...state, message: undefined } : state} />
         <FormField label="Name" htmlFor="name" error={state.fieldErrors?.name}>
           <Input
@@ -29,15 +44,24 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
             defaultValue={state.values?.name}
           />
         </FormField>
-        <FormField label="Email" htmlFor="email" error={state.fieldErrors?.email}>
+        <FormField
+          label="Email"
+          htmlFor="email"
+          error={state.fieldErrors?.email}
+          hint={invitation ? "The address your invitation was sent to." : undefined}
+        >
           <Input
             id="email"
             name="email"
             type="email"
             autoComplete="email"
             required
-            defaultValue={state.values?.email}
-            onChange={(event) => setEmail(event.target.value)}
+            readOnly={Boolean(invitation)}
+            aria-readonly={invitation ? true : undefined}
+            className={invitation ? "bg-muted text-muted-foreground" : undefined}
+            {...(invitation
+              ? { value: invitation.email }
+              : { defaultValue: state.values?.email, onChange: (event) => setEmail(event.target.value) })}
             placeholder="you@example.com"
           />
         </FormField>

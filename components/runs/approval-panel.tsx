@@ -1,6 +1,6 @@
 "use client";
 
-import { CheckIcon, HandIcon, LockIcon, XIcon } from "lucide-react";
+import { CheckIcon, FileTextIcon, HandIcon, KanbanIcon, LockIcon, XIcon } from "lucide-react";
 import { useId, useState } from "react";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -15,6 +15,9 @@ import { cn, formatDateTime } from "@/lib/utils";
 
 export type ApprovalDecision = "approved" | "rejected";
 
+/** What an approval asks about: the artifact under review, or its task when nothing was written. */
+export type ApprovalSubject = { kind: "artifact" | "task"; id: string; title: string };
+
 export type ApprovalPanelProps = {
   /** Every approval of the run, in the order they were requested. */
   approvals: RunApproval[];
@@ -27,6 +30,9 @@ export type ApprovalPanelProps = {
   ) => Promise<ActionResult<unknown>>;
   /** Task titles by id, to say what an approval is about. */
   taskTitles?: Readonly<Record<string, string>>;
+  /** By approval id: what to open to review before deciding. */
+  subjects?: Readonly<Record<string, ApprovalSubject>>;
+  onOpenSubject?: (subject: ApprovalSubject) => void;
   className?: string;
 };
 
@@ -46,11 +52,15 @@ function PendingApproval({
   canApprove,
   onDecide,
   taskTitle,
+  subject,
+  onOpenSubject,
 }: {
   approval: RunApproval;
   canApprove: boolean;
   onDecide?: ApprovalPanelProps["onDecide"];
   taskTitle?: string;
+  subject?: ApprovalSubject;
+  onOpenSubject?: ApprovalPanelProps["onOpenSubject"];
 }) {
   const commentId = useId();
   const [comment, setComment] = useState("");
@@ -95,6 +105,7 @@ function PendingApproval({
         )}
       </div>
       {approval.prompt && <p className="whitespace-pre-line text-sm leading-relaxed">{approval.prompt}</p>}
+      {subject && <SubjectLink subject={subject} onOpen={onOpenSubject} />}
 
       {canApprove && onDecide ? (
         <div className="space-y-3">
@@ -142,6 +153,32 @@ function PendingApproval({
   );
 }
 
+function SubjectLink({
+  subject,
+  onOpen,
+}: {
+  subject: ApprovalSubject;
+  onOpen?: ApprovalPanelProps["onOpenSubject"];
+}) {
+  const Icon = subject.kind === "artifact" ? FileTextIcon : KanbanIcon;
+  return (
+    <p className="text-sm">
+      <a
+        href={subject.kind === "artifact" ? "#run-artifacts" : `#task-${subject.id}`}
+        onClick={(event) => {
+          if (!onOpen) return;
+          event.preventDefault();
+          onOpen(subject);
+        }}
+        className="inline-flex items-center gap-1.5 font-medium text-primary underline-offset-4 hover:underline"
+      >
+        <Icon aria-hidden="true" className="size-4 shrink-0" />
+        {subject.kind === "artifact" ? `Review «${subject.title}»` : `Open the task «${subject.title}»`}
+      </a>
+    </p>
+  );
+}
+
 function ResolvedApproval({ approval }: { approval: RunApproval }) {
   const meta = DECISION_META[approval.status as Exclude<ApprovalStatus, "pending">];
   return (
@@ -171,6 +208,8 @@ export function ApprovalPanel({
   canApprove,
   onDecide,
   taskTitles,
+  subjects,
+  onOpenSubject,
   className,
 }: ApprovalPanelProps) {
   const pending = approvals.filter((a) => a.status === "pending");
@@ -186,6 +225,8 @@ export function ApprovalPanel({
           canApprove={canApprove}
           onDecide={onDecide}
           taskTitle={approval.taskId ? taskTitles?.[approval.taskId] : undefined}
+          subject={subjects?.[approval.id]}
+          onOpenSubject={onOpenSubject}
         />
       ))}
       {resolved.length > 0 && (

@@ -36,6 +36,10 @@ export type ArtifactViewerProps = {
   /** Artifacts of this kind are listed first (the run's main deliverable). */
   primaryKind?: string | null;
   usesDemoModel?: boolean;
+  /** The artifact shown, when the page chooses it (e.g. from an approval's link); else the viewer does. */
+  selectedId?: string | null;
+  onSelect?: (id: string) => void;
+  id?: string;
   className?: string;
 };
 
@@ -296,6 +300,9 @@ export const ArtifactViewer = memo(function ArtifactViewer({
   artifacts,
   primaryKind,
   usesDemoModel = false,
+  selectedId: chosenId,
+  onSelect,
+  id,
   className,
 }: ArtifactViewerProps) {
   const sorted = useMemo(
@@ -305,7 +312,10 @@ export const ArtifactViewer = memo(function ArtifactViewer({
         : artifacts,
     [artifacts, primaryKind],
   );
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [ownSelectedId, setOwnSelectedId] = useState<string | null>(null);
+  const selectedId = chosenId !== undefined ? chosenId : ownSelectedId;
+  const setSelectedId = (artifactId: string) =>
+    onSelect ? onSelect(artifactId) : setOwnSelectedId(artifactId);
   const selected = sorted.find((a) => a.id === selectedId) ?? sorted[0];
 
   if (!selected) {
@@ -320,7 +330,7 @@ export const ArtifactViewer = memo(function ArtifactViewer({
   }
 
   return (
-    <div className={cn("grid gap-4 md:grid-cols-[15rem_minmax(0,1fr)]", className)}>
+    <div id={id} className={cn("grid gap-4 md:grid-cols-[15rem_minmax(0,1fr)]", className)}>
       <nav aria-label="Artifacts" className="min-w-0">
         <ul className="flex gap-1 overflow-x-auto pb-1 md:flex-col md:overflow-visible md:pb-0">
           {sorted.map((artifact) => {

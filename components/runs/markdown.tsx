@@ -1,13 +1,30 @@
 import "./markdown.css";
 import { memo } from "react";
-import ReactMarkdown, { type Components, type Options } from "react-markdown";
+import ReactMarkdown, { type Components, type ExtraProps, type Options } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import remarkGfm from "remark-gfm";
 import { cn } from "@/lib/utils";
+import { MermaidDiagram } from "./mermaid-diagram";
 
 const remarkPlugins: Options["remarkPlugins"] = [remarkGfm];
 // Only fenced blocks that name a language are highlighted: guessing is slow and often wrong.
-const rehypePlugins: Options["rehypePlugins"] = [[rehypeHighlight, { detect: false }]];
+// Mermaid fences stay plain: they are drawn as diagrams from their text.
+const rehypePlugins: Options["rehypePlugins"] = [
+  [rehypeHighlight, { detect: false, plainText: ["mermaid"] }],
+];
+
+type HastNode = NonNullable<ExtraProps["node"]>["children"][number];
+
+const textOf = (node: HastNode): string =>
+  node.type === "text" ? node.value : "children" in node ? node.children.map(textOf).join("") : "";
+
+/** The source of a ```mermaid fence, or null for any other block. */
+function mermaidSource(node: ExtraProps["node"]): string | null {
+  const code = node?.children[0];
+  if (code?.type !== "element" || code.tagName !== "code") return null;
+  const classes = code.properties.className;
+  return Array.isArray(classes) && classes.includes("language-mermaid") ? textOf(code) : null;
+}
 
 const components: Components = {
   // Agent-written links leave the app: open them in a new tab, without handing over the opener.
@@ -15,6 +32,17 @@ const components: Components = {
     <a href={href} target="_blank" rel="noopener noreferrer nofollow" {...props}>
       {children}
     </a>
+  ),
+  pre: ({ node, children, ...props }) => {
+    const diagram = mermaidSource(node);
+    if (diagram !== null) return <MermaidDiagram source={diagram.replace(/\n$/, "")} />;
+    return <pre {...props}>{children}</pre>;
+  },
+  // Wide tables scroll inside their own frame instead of squeezing cells until words break.
+  table: ({ node: _node, children, ...props }) => (
+    <div className="run-table">
+      <table {...props}>{children}</table>
+    </div>
   ),
 };
 

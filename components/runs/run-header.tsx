@@ -46,6 +46,14 @@ export type RunHeaderProps = {
   className?: string;
 };
 
+/** Green only for a run that completed: a cancelled run is grey, whatever it had done. */
+const PROGRESS_FILL: Record<RunProgress["state"], string> = {
+  active: "bg-primary",
+  completed: "bg-success",
+  failed: "bg-destructive",
+  cancelled: "bg-muted-foreground/40",
+};
+
 function useNow(active: boolean): number | null {
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
@@ -172,7 +180,7 @@ export function RunHeader({
   const extras = [
     progress.active > 0 && `${progress.active} active`,
     progress.failed > 0 && `${progress.failed} failed`,
-    progress.cancelled > 0 && `${progress.cancelled} cancelled`,
+    progress.cancelled > 0 && progress.state !== "cancelled" && `${progress.cancelled} cancelled`,
   ].filter(Boolean);
 
   return (
@@ -211,10 +219,22 @@ export function RunHeader({
       <div className="space-y-1.5">
         <div className="flex items-baseline justify-between gap-3 text-sm">
           <span id={progressLabelId}>
-            <span className="font-medium tabular-nums">
-              {progress.done} of {progress.total}
-            </span>{" "}
-            tasks done
+            {progress.state === "cancelled" ? (
+              <>
+                <span className="font-medium">Cancelled</span> after{" "}
+                <span className="tabular-nums">
+                  {progress.done} of {progress.total}
+                </span>{" "}
+                {progress.total === 1 ? "task" : "tasks"}
+              </>
+            ) : (
+              <>
+                <span className="font-medium tabular-nums">
+                  {progress.done} of {progress.total}
+                </span>{" "}
+                tasks done
+              </>
+            )}
             {extras.length > 0 && <span className="text-muted-foreground"> · {extras.join(" · ")}</span>}
           </span>
           <span className="text-muted-foreground text-xs tabular-nums">{progress.percent}%</span>
@@ -225,13 +245,13 @@ export function RunHeader({
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={progress.percent}
+          data-state={progress.state}
           className="h-2 overflow-hidden rounded-full bg-muted"
         >
           <div
             className={cn(
               "h-full rounded-full transition-[width] duration-500 motion-reduce:transition-none",
-              status === "failed" ? "bg-destructive" : status === "completed" ? "bg-success" : "bg-primary",
-              status === "cancelled" && "bg-muted-foreground/50",
+              PROGRESS_FILL[progress.state],
             )}
             style={{ width: `${progress.percent}%` }}
           />

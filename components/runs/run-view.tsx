@@ -3,9 +3,9 @@
 import { FileTextIcon, KanbanIcon, NetworkIcon, RadioIcon } from "lucide-react";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
-import { type ApprovalDecision, ApprovalPanel } from "@/components/runs/approval-panel";
+import { type ApprovalDecision, ApprovalPanel, type ApprovalSubject } from "@/components/runs/approval-panel";
 import { ArtifactViewer, type ViewerArtifact } from "@/components/runs/artifact-viewer";
 import type { AgentNames } from "@/components/runs/format";
 import { LiveFeed } from "@/components/runs/live-feed";
@@ -79,19 +79,23 @@ export type RunViewProps = {
 };
 
 const NETWORK_ERROR = "Could not reach the server. Check your connection and try again.";
+const CANCEL_TOAST_ID = "run-cancel";
+
+type RunTab = "feed" | "tasks" | "graph" | "artifacts";
 
 /** Runs an action and reports its outcome in a toast; returns the result for inline errors. */
 async function withToast(
   action: () => Promise<ActionResult<unknown>>,
   success: string,
+  id?: string,
 ): Promise<ActionResult<unknown>> {
   try {
     const result = await action();
-    if (result.ok) toast.success(success);
-    else toast.error(result.error.message);
+    if (result.ok) toast.success(success, { id });
+    else toast.error(result.error.message, { id });
     return result;
   } catch {
-    toast.error(NETWORK_ERROR);
+    toast.error(NETWORK_ERROR, { id });
     return { ok: false, error: { code: "internal", message: NETWORK_ERROR } };
   }
 }
@@ -112,6 +116,20 @@ export function RunView({
   const final = isFinalRunStatus(state.status);
   const runId = run.id;
   const { cancel, retryTask, decideApproval, resume } = actions;
+  const [tab, setTab] = useState<RunTab>(final && artifacts.length > 0 ? "artifacts" : "feed");
+  const [artifactId, setArtifactId] = useState<string | null>(null);
+
+  // A client navigation (e.g. from the start form) keeps the previous page's scroll, and Next does
+  // not reset it while this page's first element is in view: the header would open under the top
+  // bar. Runs before Next's own scroll handling (child layout effects run first).
+  useLayoutEffect(() => {
+    if (!window.location.hash) window.scrollTo({ top: 0, left: 0 });
+  }, []);
+
+  // The header says "Cancelled" once the log does; a toast about it would only linger.
+  useEffect(() => {
+    if (final) toast.dismiss(CANCEL_TOAST_ID);
+  }, [final]);
 
   // Memoized on the slices of state they read: text deltas arrive many times a second and only
   // replace the lanes, so the board, the graph and the artifacts keep their props and skip work.
@@ -135,6 +153,41 @@ export function RunView({
     [state, lanes],
   );
   const taskTitles = useMemo(() => Object.fromEntries(tasks.map((t) => [t.id, t.title])), [tasks]);
+  // What each approval is about: the latest artifact its task wrote, else the task itself.
+  const approvalSubjects = useMemo(() => {
+    const byTask = new Map<string, { id: string; title: string }>();
+    for (const ref of orderedArtifacts({ artifacts: artifactMap, artifactOrder })) {
+      if (ref.taskId) byTask.set(ref.taskId, { id: ref.id, title: ref.title });
+    }
+    const subjects: Record<string, ApprovalSubject> = {};
+    for (const approval of approvals) {
+      if (!approval.taskId) continue;
+      const artifact = byTask.get(approval.taskId);
+      if (artifact) subjects[approval.id] = { kind: "artifact", id: artifact.id, title: artifact.title };
+      else if (taskMap[approval.taskId]) {
+        subjects[approval.id] = {
+          kind: "task",
+          id: approval.taskId,
+          title: taskMap[approval.taskId]?.title ?? "",
+        };
+      }
+    }
+    return subjects;
+  }, [approvals, artifactMap, artifactOrder, taskMap]);
+  const openSubject = useCallback((subject: ApprovalSubject) => {
+    if (subject.kind === "artifact") {
+      setArtifactId(subject.id);
+      setTab("artifacts");
+    } else {
+      setTab("tasks");
+    }
+    // After the tab renders its content.
+    requestAnimationFrame(() =>
+      document
+        .getElementById(subject.kind === "artifact" ? "run-artifacts" : `task-${subject.id}`)
+        ?.scrollIntoView({ block: "start", behavior: "smooth" }),
+    );
+  }, []);
 
   // The stream announces artifact versions; their content comes with the next server render.
   const viewerArtifacts = useMemo(() => {
@@ -172,7 +225,7 @@ export function RunView({
   const onCancel = useMemo(
     () =>
       permissions.canCancel && cancel
-        ? () => withToast(() => cancel({ runId }), "Cancelling the run…")
+        ? () => withToast(() => cancel({ runId }), "Run cancelled.", CANCEL_TOAST_ID)
         : undefined,
     [permissions.canCancel, cancel, runId],
   );
@@ -238,11 +291,13 @@ export function RunView({
           approvals={approvals}
           canApprove={permissions.canApprove}
           taskTitles={taskTitles}
+          subjects={approvalSubjects}
+          onOpenSubject={openSubject}
           onDecide={onDecide}
         />
       )}
 
-      <Tabs defaultValue={final && viewerArtifacts.length > 0 ? "artifacts" : "feed"}>
+      <Tabs value={tab} onValueChange={(value) => setTab(value as RunTab)}>
         <TabsList className="w-full justify-start overflow-x-auto sm:w-fit">
           <TabsTrigger value="feed">
             <RadioIcon aria-hidden="true" />
@@ -281,7 +336,7 @@ export function RunView({
             active={!final}
           />
         </TabsContent>
-        <TabsContent value="tasks">
+        <TabsContent value="tasks" className="min-w-0">
           <TaskBoard
             tasks={tasks}
             phases={state.phases}
@@ -293,9 +348,13 @@ export function RunView({
         <TabsContent value="graph">
           <DependencyGraph tasks={tasks} agentNames={agentNames} />
         </TabsContent>
-        <TabsContent value="artifacts">
+        <TabsContent value="artifacts" className="min-w-0">
           <ArtifactViewer
+            id="run-artifacts"
+            className="scroll-mt-20"
             artifacts={viewerArtifacts}
+            selectedId={artifactId}
+            onSelect={setArtifactId}
             primaryKind={template?.primaryArtifactKind}
             usesDemoModel={state.usesDemoModel}
           />

@@ -69,7 +69,11 @@ function TaskCard({
 }) {
   return (
     <article
-      className={cn("space-y-2 rounded-lg border p-3 shadow-xs", TASK_STATUS_META[task.status].surface)}
+      id={`task-${task.id}`}
+      className={cn(
+        "scroll-mt-20 space-y-2 rounded-lg border p-3 shadow-xs",
+        TASK_STATUS_META[task.status].surface,
+      )}
       aria-label={task.title}
     >
       {parentTitle && (
@@ -141,7 +145,8 @@ export const TaskBoard = memo(function TaskBoard({
   };
 
   return (
-    // relative: the screen-reader-only labels inside must not widen the page.
+    // relative: the screen-reader-only labels inside must not widen the page. Columns share the
+    // width (the usual four fit a 1366 px laptop); when more are shown the board scrolls itself.
     <div className={cn("relative flex gap-3 overflow-x-auto pb-2", className)}>
       {COLUMNS.map((status) => {
         const column = byStatus.get(status) ?? [];
@@ -152,7 +157,7 @@ export const TaskBoard = memo(function TaskBoard({
           <section
             key={status}
             aria-labelledby={headingId}
-            className="flex w-72 shrink-0 flex-col gap-2 rounded-xl bg-muted/40 p-2 dark:bg-muted/20"
+            className="flex min-w-48 max-w-80 flex-1 basis-0 flex-col gap-2 rounded-xl bg-muted/40 p-2 dark:bg-muted/20"
           >
             <h3 id={headingId} className="flex items-center gap-2 px-1 pt-1 font-medium text-sm">
               <span aria-hidden="true" className={cn("size-2 rounded-full", meta.dot)} />

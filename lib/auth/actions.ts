@@ -139,7 +139,12 @@ export async function ssoSignInAction(_prev: AuthFormState, formData: FormData):
 
 export async function signUpAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
   const values = { name: text(formData, "name"), email: text(formData, "email") };
-  const parsed = signUpSchema.safeParse({ ...values, password: text(formData, "password") });
+  const parsed = signUpSchema.safeParse({
+    ...values,
+    password: text(formData, "password"),
+    invitationToken: text(formData, "invitation") || undefined,
+    invitationProof: text(formData, "invitationProof") || undefined,
+  });
   if (!parsed.success) return invalid(parsed.error, values);
   try {
     await signUp(parsed.data);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
+import { invitationProvesEmail } from "@/lib/invitations/email-proof";
 import { enforcedSsoFor } from "@/lib/sso/lookup";
 import { sendVerificationEmail } from "./email-verification";
 import { hashPassword } from "./password";
@@ -22,6 +23,9 @@ export const signUpSchema = z
     password: z
       .string({ error: "Choose a password." })
       .max(PASSWORD_MAX_LENGTH, "That password is too long."),
+    /** From an invitation link: the token and the proof only the invitation email carries. */
+    invitationToken: z.string().max(100).optional(),
+    invitationProof: z.string().max(100).optional(),
   })
   .superRefine((value, ctx) => {
     for (const message of passwordProblems(value.password, { email: value.email })) {
@@ -33,18 +37,37 @@ export type SignUpInput = z.infer<typeof signUpSchema>;
 
 const SSO_REQUIRED_MESSAGE = "Your organization requires single sign-on. Continue with SSO.";
 
-/** Creates a password account and mails a verification link (the account works before that). */
-export async function signUp(input: SignUpInput): Promise<{ id: string; email: string }> {
+/**
+ * Creates a password account and mails a verification link (the account works before that). An
+ * account created from the mailed link of a usable invitation to this same address starts
+ * verified: opening that link already proved the mailbox is the user's.
+ */
+export async function signUp(
+  input: SignUpInput,
+): Promise<{ id: string; email: string; emailVerified: boolean }> {
   if (await enforcedSsoFor(input.email)) {
     throw new AppError("forbidden", SSO_REQUIRED_MESSAGE, { fieldErrors: { email: [SSO_REQUIRED_MESSAGE] } });
   }
+  const emailVerified =
+    input.invitationToken && input.invitationProof
+      ? await invitationProvesEmail({
+          token: input.invitationToken,
+          proof: input.invitationProof,
+          email: input.email,
+        })
+      : false;
   const passwordHash = await hashPassword(input.password);
   const db = await getDb();
   let user: { id: string; email: string; name: string | null } | undefined;
   try {
     [user] = await db
       .insert(users)
-      .values({ name: input.name, email: input.email, passwordHash })
+      .values({
+        name: input.name,
+        email: input.email,
+        passwordHash,
+        emailVerified: emailVerified ? new Date() : null,
+      })
       .returning({ id: users.id, email: users.email, name: users.name });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -58,9 +81,11 @@ export async function signUp(input: SignUpInput): Promise<{ id: string; email: s
       },
     });
   }
-  // The account exists either way; a mail outage must not turn sign-up into an error (resend later).
-  await sendVerificationEmail(user).catch((error) =>
-    console.error("[auth] verification email failed", error),
-  );
-  return { id: user.id, email: user.email };
+  if (!emailVerified) {
+    // The account exists either way; a mail outage must not turn sign-up into an error (resend later).
+    await sendVerificationEmail(user).catch((error) =>
+      console.error("[auth] verification email failed", error),
+    );
+  }
+  return { id: user.id, email: user.email, emailVerified };
 }

@@ -2,6 +2,7 @@ import { appUrl } from "@/lib/app-origin";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { sendMail } from "@/lib/mail";
 import type { OrgContext } from "@/lib/orgs/context";
+import { invitationEmailProof } from "./email-proof";
 import { type InvitationRow, type PublicInvitation, toPublic } from "./invitation";
 
 /**
@@ -16,6 +17,8 @@ export async function deliverInvitation(
   const args = { email: row.email, role: row.role, orgName: ctx.org.name, expiresAt: row.expiresAt };
   const invitation = toPublic(row);
   const inviteUrl = await appUrl(`/invite/${token}`);
+  // Only the email gets the proof: an account made from this link starts with a verified address.
+  const mailedUrl = `${inviteUrl}?proof=${invitationEmailProof(token, row.email)}`;
   const who = ctx.user.name ? `${ctx.user.name} (${ctx.user.email})` : ctx.user.email;
   try {
     await sendMail({
@@ -24,7 +27,7 @@ export async function deliverInvitation(
       text: [
         `${who} invited you to join ${args.orgName} on DafnckMachine as ${ROLE_LABELS[args.role]}.`,
         "",
-        `Accept the invitation: ${inviteUrl}`,
+        `Accept the invitation: ${mailedUrl}`,
         "",
         `The link works once and expires on ${args.expiresAt.toUTCString()}.`,
         "If you did not expect this invitation, you can ignore this email.",

@@ -334,7 +334,76 @@ describe("applyRunEvents: tasks", () => {
         { type: "task.status", taskId: "e", status: "failed" },
       ),
     );
-    expect(state.progress).toEqual({ total: 4, done: 1, failed: 1, cancelled: 1, active: 2, percent: 25 });
+    expect(state.progress).toEqual({
+      state: "active",
+      total: 4,
+      done: 1,
+      failed: 1,
+      cancelled: 1,
+      active: 2,
+      percent: 25,
+    });
+  });
+
+  it("shows a cancelled run as cancelled with the share of its plan done, not a full bar", () => {
+    const running = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "run.status", status: "running" },
+        plan(task("a"), task("b"), task("c"), task("d")),
+        { type: "task.status", taskId: "a", status: "done" },
+        { type: "task.status", taskId: "b", status: "done" },
+        { type: "task.status", taskId: "c", status: "in_progress" },
+      ),
+    );
+    expect(running.progress).toMatchObject({ state: "active", total: 4, done: 2, percent: 50 });
+    // What cancelRun writes: the open tasks cancelled, then the run.
+    const cancelled = applyRunEvents(
+      running,
+      log(
+        running.lastSeq + 1,
+        { type: "task.status", taskId: "c", status: "cancelled", reason: "Cancelled by Ann." },
+        { type: "task.status", taskId: "d", status: "cancelled", reason: "Cancelled by Ann." },
+        { type: "run.status", status: "cancelled", reason: "Cancelled by Ann." },
+      ),
+    );
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.progress).toEqual({
+      state: "cancelled",
+      total: 4,
+      done: 2,
+      failed: 0,
+      cancelled: 2,
+      active: 0,
+      percent: 50,
+    });
+  });
+
+  it("does not call a cancelled run complete when every task left was done", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("a"), task("b")),
+        { type: "task.status", taskId: "a", status: "done" },
+        { type: "task.status", taskId: "b", status: "done" },
+        // Cancelled while writing the summary: no task was open, only the run status changes.
+        { type: "run.status", status: "cancelled", reason: "Cancelled by Ann." },
+      ),
+    );
+    expect(state.progress.state).toBe("cancelled");
+    expect(state.progress.percent).toBe(100);
+    const completed = applyRunEvents(
+      applyRunEvents(start(), log(1, plan(task("a")), { type: "task.status", taskId: "a", status: "done" })),
+      log(3, { type: "run.status", status: "completed" }),
+    );
+    expect(completed.progress.state).toBe("completed");
+  });
+
+  it("seeds the progress state from the run's status before any event", () => {
+    expect(initialRunViewState({ status: "cancelled" }).progress.state).toBe("cancelled");
+    expect(initialRunViewState({ status: "running" }).progress.state).toBe("active");
   });
 });
 
@@ -625,5 +694,63 @@ describe("applyRunEvents: usage", () => {
     let state: RunViewState = applyRunEvents(start(), events);
     state = applyRunEvents(state, events);
     expect(state.totals).toMatchObject({ inputTokens: 30, outputTokens: 10, costUsd: 0.75, calls: 2 });
+  });
+});
+
+describe("applyRunEvents: a document step streams its text", () => {
+  const agent = "system-architect";
+  const delta = (text: string): RunEvent => ({
+    type: "agent.delta",
+    taskId: "doc",
+    agentSlug: agent,
+    delta: text,
+  });
+
+  it("shows each batch of the document as it arrives, not only the opening line", () => {
+    let state = applyRunEvents(
+      start(),
+      log(
+        1,
+        { type: "run.status", status: "running" },
+        plan(task("doc", { agentSlug: agent })),
+        { type: "task.status", taskId: "doc", status: "in_progress" },
+        delta("Drafting the technical architecture overview."),
+      ),
+    );
+    const chunks = [
+      "\n\n# Technical architecture overview\n\n",
+      "## System components\n\n",
+      "```mermaid\nflowchart LR\n",
+    ];
+    const shown: string[] = [];
+    for (const chunk of chunks) {
+      state = applyRunEvents(state, log(state.lastSeq + 1, delta(chunk)));
+      const [lane] = orderedLanes(state);
+      if (!lane) throw new Error("no lane");
+      const last = lane.items.at(-1);
+      expect(last?.kind).toBe("text");
+      shown.push(last?.kind === "text" ? last.text : "");
+      // The lane streaming the document is the live one (the feed follows it and shows a caret).
+      expect(isLaneLive(state, lane)).toBe(true);
+    }
+    expect(shown[0]).toContain("# Technical architecture overview");
+    expect(shown[1]?.startsWith(shown[0] ?? "")).toBe(true);
+    expect(shown[2]).toContain("## System components");
+
+    // Saving the artifact adds the tool call after the streamed text, which stays.
+    state = applyRunEvents(
+      state,
+      log(state.lastSeq + 1, {
+        type: "agent.tool-call",
+        taskId: "doc",
+        agentSlug: agent,
+        toolCallId: "w1",
+        toolName: "write_artifact",
+        input: { title: "Technical architecture overview" },
+      }),
+    );
+    const items = orderedLanes(state)[0]?.items ?? [];
+    expect(items.map((i) => i.kind)).toEqual(["text", "tool"]);
+    expect(items[0]?.kind === "text" && items[0].text).toContain("flowchart LR");
   });
 });

@@ -79,8 +79,19 @@ export type RunTotals = UsageTotals & {
   byModel: Record<string, UsageTotals>;
 };
 
+/**
+ * How the progress bar reads: still going, or how the run ended. A cancelled run is not a
+ * finished one, however many of its remaining tasks were done when it stopped.
+ */
+export type ProgressState = "active" | "completed" | "failed" | "cancelled";
+
 export type RunProgress = {
-  /** Tasks that count towards completion: cancelled tasks are left out (they will never be done). */
+  state: ProgressState;
+  /**
+   * Tasks that count towards completion. While the run goes on, cancelled tasks are left out (they
+   * will never be done); once the run itself is cancelled they count, so the bar shows how much
+   * of the plan was done rather than a full bar.
+   */
   total: number;
   done: number;
   failed: number;
@@ -152,17 +163,25 @@ export function initialRunViewState(run: RunViewSeed): RunViewState {
     approvals: {},
     approvalOrder: [],
     totals: { ...emptyUsage(), byAgent: {}, byModel: {} },
-    progress: { total: 0, done: 0, failed: 0, cancelled: 0, active: 0, percent: 0 },
+    progress: computeProgress([], run.status),
     usesDemoModel: run.usesDemoModel ?? false,
     lastSeq: 0,
   };
 }
 
-export function computeProgress(tasks: Iterable<Pick<RunViewTask, "status">>): RunProgress {
-  const progress = { total: 0, done: 0, failed: 0, cancelled: 0, active: 0, percent: 0 };
+const progressStateOf = (status: RunStatus): ProgressState =>
+  status === "completed" || status === "failed" || status === "cancelled" ? status : "active";
+
+export function computeProgress(
+  tasks: Iterable<Pick<RunViewTask, "status">>,
+  runStatus: RunStatus,
+): RunProgress {
+  const state = progressStateOf(runStatus);
+  const progress = { state, total: 0, done: 0, failed: 0, cancelled: 0, active: 0, percent: 0 };
   for (const task of tasks) {
     if (task.status === "cancelled") {
       progress.cancelled++;
+      if (state === "cancelled") progress.total++;
       continue;
     }
     progress.total++;
@@ -462,7 +481,9 @@ export function applyRunEvents(state: RunViewState, events: readonly StoredRunEv
     apply(draft, event);
     draft.state.lastSeq = event.seq;
   }
-  if (draft.tasksChanged) draft.state.progress = computeProgress(Object.values(draft.state.tasks));
+  if (draft.tasksChanged || draft.state.status !== state.status) {
+    draft.state.progress = computeProgress(Object.values(draft.state.tasks), draft.state.status);
+  }
   return draft.state;
 }
 

@@ -19,9 +19,15 @@ const UNUSABLE_TITLES = {
   accepted: "This invitation was already used",
 } as const;
 
-export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+type Props = {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export default async function InvitePage({ params, searchParams }: Props) {
   await connection();
   const { token } = await params;
+  const { proof } = await searchParams;
   const [invitation, user] = await Promise.all([findInvitationByToken(token), getCurrentUser()]);
   const here = `/invite/${encodeURIComponent(token)}`;
 
@@ -61,17 +67,25 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   );
 
   if (!user) {
-    const callback = `callbackUrl=${encodeURIComponent(here)}`;
+    // Most invitees are new: creating the account (for the invited address) comes first. The
+    // emailed link's proof goes along, so that address needs no second confirmation.
+    const signUp = new URLSearchParams({ invitation: token });
+    if (typeof proof === "string" && proof) signUp.set("proof", proof);
     return (
       <AuthCard title={`Join ${invitation.orgName}`} description={description}>
         <div className="grid gap-3">
           <Button asChild className="w-full">
-            <Link href={`/sign-in?${callback}`}>Sign in to accept</Link>
+            <Link href={`/sign-up?${signUp}`}>Create account</Link>
           </Button>
-          <Button asChild variant="outline" className="w-full">
-            <Link href={`/sign-up?${callback}`}>Create an account to accept</Link>
-          </Button>
-          <p className="text-center text-muted-foreground text-sm">Use {invitation.email} to accept.</p>
+          <p className="text-center text-muted-foreground text-sm">
+            Already have an account for {invitation.email}?{" "}
+            <Link
+              href={`/sign-in?callbackUrl=${encodeURIComponent(here)}`}
+              className="font-medium text-foreground underline-offset-4 hover:underline"
+            >
+              Sign in
+            </Link>
+          </p>
         </div>
       </AuthCard>
     );
