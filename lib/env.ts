@@ -42,6 +42,13 @@ const schema = z.object({
     z.url({ message: "SMTP_URL must look like smtp://user:pass@host:587" }).optional(),
   ),
   MAIL_FROM: optionalString.default("DafnckMachine <no-reply@localhost>"),
+  // Behind a reverse proxy that sets X-Forwarded-For: client IPs (rate limits, audit) come from it.
+  AUTH_TRUST_HOST: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  // Rate-limit counters in Redis (shared by every server); unset → the database (lib/rate-limit).
+  REDIS_URL: optionalString.pipe(z.url({ message: "REDIS_URL must look like redis://host:6379" }).optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // Allows http:// OIDC issuers (the local test IdP); never set this in production.
   SSO_ALLOW_INSECURE_ISSUER: z
