@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
+import { safeParseInput } from "@/lib/api/input";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import { enforcedSsoFor } from "@/lib/sso/lookup";
@@ -27,7 +28,7 @@ export type AuthorizedUser = { id: string; email: string; name: string | null };
  * password is recorded.
  */
 export async function authorizeCredentials(raw: unknown, meta: RequestMeta): Promise<AuthorizedUser> {
-  const parsed = credentialsSchema.safeParse(raw);
+  const parsed = safeParseInput(credentialsSchema, raw);
   if (!parsed.success) throw new InvalidCredentials();
   const { email, password } = parsed.data;
 
