@@ -3,9 +3,9 @@
 import { redirect, unstable_rethrow } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
+import { safeParseInput } from "@/lib/api/input";
 import { getCurrentUser } from "@/lib/auth/session";
 import { isProduction } from "@/lib/env";
-import { safeParseInput } from "@/lib/api/input";
 import { AppError, fieldErrorsFromZod } from "@/lib/errors";
 import { mailIsConfigured } from "@/lib/mail";
 import { enforceLimit, ipKey } from "@/lib/rate-limit/enforce";
@@ -62,7 +62,8 @@ async function refusedByLimit(policy: PolicyName, key?: string): Promise<AuthFor
     await enforceLimit(policy, key ?? ipKey((await currentRequestMeta()).ip));
     return null;
   } catch (error) {
-    if (error instanceof AppError && error.code === "rate_limited") return { status: "error", message: error.message };
+    if (error instanceof AppError && error.code === "rate_limited")
+      return { status: "error", message: error.message };
     throw error;
   }
 }
@@ -75,7 +76,10 @@ function unexpected(error: unknown, message = "Something went wrong. Please try 
 /** Email + password. Success redirects (thrown by `signIn`); every refusal comes back as a message. */
 export async function signInAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
   const values = { email: text(formData, "email") };
-  const parsed = safeParseInput(credentialsSchema, { email: values.email, password: text(formData, "password") });
+  const parsed = safeParseInput(credentialsSchema, {
+    email: values.email,
+    password: text(formData, "password"),
+  });
   if (!parsed.success) return invalid(parsed.error, values);
   try {
     await signIn("credentials", {

@@ -64,9 +64,9 @@ describe("password sign-in (authorize)", () => {
     }
     // Past the free failures the attacker's IP waits, and its refused tries are not even checked.
     expect(refusedWithoutCheck).toBeGreaterThan(90);
-    await expect(authorizeCredentials({ email: user.email, password: PASSWORD }, victimsLaptop)).resolves.toMatchObject(
-      { id: user.id },
-    );
+    await expect(
+      authorizeCredentials({ email: user.email, password: PASSWORD }, victimsLaptop),
+    ).resolves.toMatchObject({ id: user.id });
     // …and the attacker is still waiting, even with the right password.
     expect(await attempt(user.email, PASSWORD, attacker)).toBeInstanceOf(LockedOut);
   });
@@ -76,9 +76,9 @@ describe("password sign-in (authorize)", () => {
     const ceiling = POLICIES["signin.failures.account"].points;
     await (await limiterFor("signin.failures.account")).penalty(user.email, ceiling);
     const started = Date.now();
-    await expect(authorizeCredentials({ email: user.email, password: PASSWORD }, victimsLaptop)).resolves.toMatchObject(
-      { id: user.id },
-    );
+    await expect(
+      authorizeCredentials({ email: user.email, password: PASSWORD }, victimsLaptop),
+    ).resolves.toMatchObject({ id: user.id });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
@@ -86,7 +86,8 @@ describe("password sign-in (authorize)", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const user = await userWithPassword();
     // Three typos are free.
-    for (let i = 0; i < 3; i++) expect(await attempt(user.email, `typo-${i}`)).toBeInstanceOf(InvalidCredentials);
+    for (let i = 0; i < 3; i++)
+      expect(await attempt(user.email, `typo-${i}`)).toBeInstanceOf(InvalidCredentials);
     const waits: number[] = [];
     for (let i = 0; i < 6; i++) {
       expect(await attempt(user.email, `wrong-${i}`)).toBeInstanceOf(InvalidCredentials);
@@ -97,10 +98,13 @@ describe("password sign-in (authorize)", () => {
     }
     expect(waits).toEqual([1, 2, 4, 8, 16, 32]);
     // Once the wait is over the right password works, and the streak starts again from zero.
-    await expect(authorizeCredentials({ email: user.email, password: PASSWORD }, meta)).resolves.toMatchObject({
+    await expect(
+      authorizeCredentials({ email: user.email, password: PASSWORD }, meta),
+    ).resolves.toMatchObject({
       id: user.id,
     });
-    for (let i = 0; i < 3; i++) expect(await attempt(user.email, `typo-${i}`)).toBeInstanceOf(InvalidCredentials);
+    for (let i = 0; i < 3; i++)
+      expect(await attempt(user.email, `typo-${i}`)).toBeInstanceOf(InvalidCredentials);
     expect(await attempt(user.email, PASSWORD)).not.toBeInstanceOf(LockedOut);
   }, 60_000);
 
