@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import { headers } from "next/headers";
 import { env } from "@/lib/env";
 
 export type RequestMeta = { ip: string | null; userAgent: string | null };
@@ -24,6 +25,5 @@ export function metaFromHeaders(h: Headers): RequestMeta {
 
 /** The same, inside a server action or server component. */
 export async function currentRequestMeta(): Promise<RequestMeta> {
-  const { headers } = await import("next/headers");
   return metaFromHeaders(await headers());
 }

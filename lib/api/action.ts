@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import type { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { getCurrentUser, type SessionUser } from "@/lib/auth/session";
@@ -30,7 +31,6 @@ function toInput(input: unknown): unknown {
  * authenticates actions, so the cross-site check applies (see lib/api/origin.ts).
  */
 async function resolveActionCaller(): Promise<{ user: SessionUser | null; meta: RequestMeta }> {
-  const { headers } = await import("next/headers");
   const h = await headers();
   const user = await getCurrentUser();
   if (user) assertSameOriginAction(h);
