@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { rateLimits } from "@/db/schema";
 import { rowCount } from "@/tests/support/org-helpers";
+import { enforceLimit } from "./enforce";
+import { rateLimitStore } from "./index";
 import { createPostgresStore } from "./postgres-store";
 import { createRedisStore } from "./redis-store";
 import type { RateLimitStore } from "./store";
@@ -108,6 +110,43 @@ describe("Redis store", () => {
       expect(await raw.get(`dm:rl:${name}:k`)).toBe("1");
       const ttl = await raw.pttl(`dm:rl:${name}:k`);
       expect(ttl).toBeGreaterThan(55_000);
+    } finally {
+      raw.disconnect();
+      await store.close();
+    }
+  });
+});
+
+describe("the store chooser", () => {
+  const globals = globalThis as unknown as {
+    __dmEnv?: unknown;
+    __dmRateLimit?: unknown;
+    __dmLimiters?: unknown;
+  };
+  afterAll(() => {
+    delete process.env.REDIS_URL;
+    globals.__dmEnv = undefined;
+    globals.__dmRateLimit = undefined;
+    globals.__dmLimiters = undefined;
+  });
+
+  it("uses the database without REDIS_URL", async () => {
+    globals.__dmRateLimit = undefined;
+    expect((await rateLimitStore()).driver).toBe("postgres");
+  });
+
+  it.skipIf(!hasRedis)("uses Redis when REDIS_URL is set, and policies count there", async () => {
+    process.env.REDIS_URL = REDIS_URL;
+    globals.__dmEnv = undefined;
+    globals.__dmRateLimit = undefined;
+    globals.__dmLimiters = undefined;
+    const store = await rateLimitStore();
+    expect(store.driver).toBe("redis");
+    const key = randomUUID();
+    await enforceLimit("signup.ip", key);
+    const raw = new Redis(REDIS_URL);
+    try {
+      expect(await raw.get(`dm:rl:signup.ip:${key}`)).toBe("1");
     } finally {
       raw.disconnect();
       await store.close();
