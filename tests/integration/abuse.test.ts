@@ -173,10 +173,11 @@ describe("cross-site writes with the session cookie", () => {
   it("server actions from another origin are refused too (Next checks Host; the wrapper checks again)", async () => {
     const before = await counts(t.org.id);
     actAs(t.owner);
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { ...DEFAULT_REQUEST_HEADERS, origin: EVIL },
       { "user-agent": "vitest", host: "localhost" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       requestHeaders.current = headers;
       const res = await createProjectAction(t.org.slug, { name: "From evil" });
       expect(res).toMatchObject({ ok: false, error: { code: "forbidden", message: CROSS_SITE_MESSAGE } });
