@@ -77,9 +77,10 @@ type OrgRouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | unde
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 /**
- * The one wrapper for org-scoped route handlers (`/api/orgs/[org]/...`): resolves the user, the
- * organization from the URL and the membership, checks the permission, parses the body and query
- * with zod, and maps every error to a JSON response without internals.
+ * The one wrapper for org-scoped route handlers (`/api/orgs/[org]/...`): resolves the user
+ * (refusing cross-site writes), the organization from the URL and the membership, checks the
+ * permission, counts the rate limits, parses the body and query with zod, and maps every error
+ * to a JSON response without internals.
  */
 export function orgRoute<
   B extends z.ZodType | undefined = undefined,
