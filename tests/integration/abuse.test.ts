@@ -4,6 +4,7 @@ import path from "node:path";
 import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createProjectAction } from "@/app/(app)/[org]/projects/actions";
+import { acceptInvitationAction } from "@/app/(app)/invite/[token]/actions";
 import { GET as auditGet } from "@/app/api/orgs/[org]/audit/route";
 import { POST as invitationsPost } from "@/app/api/orgs/[org]/invitations/route";
 import { POST as archivePost } from "@/app/api/orgs/[org]/projects/[project]/archive/route";
@@ -231,6 +232,20 @@ describe("rate limits in the wrappers", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(POLICIES["api.user"].points);
     expect(statuses.slice(-5)).toEqual([429, 429, 429, 429, 429]);
   }, 120_000);
+});
+
+describe("invitation tokens cannot be tried by the thousand", () => {
+  it("accepting is limited per IP (10 per 10 minutes), on top of the per-user limit", async () => {
+    const user = (await createTeam()).outsider;
+    actAs(user);
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await acceptInvitationAction({ token: `guess-${i}` });
+      codes.push(res.ok ? "ok" : res.error.code);
+    }
+    expect(codes.slice(0, 10).every((c) => c !== "rate_limited")).toBe(true);
+    expect(codes.slice(10)).toEqual(["rate_limited", "rate_limited"]);
+  });
 });
 
 describe("request bodies are capped while streaming", () => {
