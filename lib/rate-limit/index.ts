@@ -38,15 +38,3 @@ export async function limiterFor(name: PolicyName): Promise<RateLimiterAbstract>
   }
   return limiter;
 }
-
-/** Tests only: forget every counter of this process's store, so one test's flood cannot starve the next. */
-export async function resetRateLimitsForTests(): Promise<void> {
-  const store = globalForRateLimit.__dmRateLimit;
-  if (!store) return;
-  const s = await store;
-  if (s.driver === "postgres") {
-    const { rateLimits } = await import("@/db/schema");
-    await (await getDb()).delete(rateLimits);
-  }
-  globalForRateLimit.__dmLimiters = undefined;
-}

@@ -17,7 +17,10 @@ export async function createRedisStore(url: string): Promise<RateLimitStore> {
     connectTimeout: CONNECT_TIMEOUT_MS,
   });
   client.on("error", (error) => console.warn("[rate-limit] redis:", error.message));
-  await client.connect();
+  // Down at start: serve from the in-memory fallback while ioredis keeps reconnecting.
+  await client
+    .connect()
+    .catch((error: Error) => console.warn("[rate-limit] redis unreachable:", error.message));
   return {
     driver: "redis",
     limiter: (spec: LimiterSpec) =>

@@ -101,6 +101,18 @@ describe("Postgres store cleanup", () => {
 });
 
 describe("Redis store", () => {
+  it("while Redis is unreachable, still enforces the limits in memory rather than failing or letting all through", async () => {
+    const store = await createRedisStore("redis://127.0.0.1:1");
+    try {
+      const limiter = store.limiter({ name: `t.${randomUUID()}`, points: 2, duration: 60 });
+      await limiter.consume("k");
+      await limiter.consume("k");
+      await expect(limiter.consume("k")).rejects.toMatchObject({ remainingPoints: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it.skipIf(!hasRedis)("keeps counters in Redis under the policy's prefix, with a TTL", async () => {
     const store = await createRedisStore(REDIS_URL);
     const name = `t.${randomUUID()}`;

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, vi } from "vitest";
-import { resetRateLimitsForTests } from "@/lib/rate-limit";
+import { getDb } from "@/db";
+import { rateLimits } from "@/db/schema";
+import type { RateLimitStore } from "@/lib/rate-limit/store";
 import { actingAs, DEFAULT_REQUEST_HEADERS, requestHeaders } from "./session";
 
 // Server code reads the user from lib/auth/session and request metadata from next/headers; tests
@@ -17,7 +19,10 @@ process.env.AUTH_TRUST_HOST ??= "true";
 
 // Rate-limit counters are per test: one test's flood must not starve the next (on Postgres they
 // would outlive the run).
-beforeEach(() => resetRateLimitsForTests());
+beforeEach(async () => {
+  const opened = (globalThis as { __dmRateLimit?: Promise<RateLimitStore> }).__dmRateLimit;
+  if (opened && (await opened).driver === "postgres") await (await getDb()).delete(rateLimits);
+});
 afterEach(() => {
   requestHeaders.current = DEFAULT_REQUEST_HEADERS;
 });
