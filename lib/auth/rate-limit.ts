@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { signInAttempts } from "@/db/schema";
 import { limiterFor } from "@/lib/rate-limit";
-import { enforceLimit, ipKey, retryAfterSeconds } from "@/lib/rate-limit/enforce";
+import { enforceLimit, ipKey, retryAfterSeconds, waitText } from "@/lib/rate-limit/enforce";
 import { ACCOUNT_CEILING_DELAY_MS, POLICIES, signInDelaySeconds } from "@/lib/rate-limit/policies";
 
 export type SignInGate = { allowed: true; slowMs: number } | { allowed: false; retryAfterSeconds: number };
@@ -54,7 +54,5 @@ export async function recordSignInAttempt(email: string, ip: string | null, succ
 }
 
 export function lockedOutMessage(seconds: number): string {
-  const wait =
-    seconds < 120 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minutes`;
-  return `Too many attempts. Try again in ${wait}.`;
+  return `Too many attempts. Try again in ${waitText(seconds)}.`;
 }

@@ -7,10 +7,15 @@ export function retryAfterSeconds(msBeforeNext: number): number {
   return Math.max(1, Math.ceil(msBeforeNext / 1000));
 }
 
+/** "1 second", "45 seconds", "15 minutes": how long to wait, for messages. */
+export function waitText(seconds: number): string {
+  return seconds < 120
+    ? `${seconds} second${seconds === 1 ? "" : "s"}`
+    : `${Math.ceil(seconds / 60)} minutes`;
+}
+
 export function rateLimitedError(seconds: number): AppError {
-  const wait =
-    seconds < 120 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minutes`;
-  return new AppError("rate_limited", `Too many requests. Try again in ${wait}.`, {
+  return new AppError("rate_limited", `Too many requests. Try again in ${waitText(seconds)}.`, {
     retryAfterSeconds: seconds,
   });
 }
