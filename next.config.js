@@ -13,7 +13,15 @@ const securityHeaders = [
 const nextConfig = {
   // PGlite loads its wasm from a file URL; bundling it breaks pages and actions.
   // undici: the guarded fetch (lib/net) runs it as installed, as the tests do, rather than bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "oidc-provider", "undici"],
+  // rate-limiter-flexible's Drizzle store imports drizzle-orm by a computed name at run time,
+  // which only Node's own loader resolves.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@node-rs/argon2",
+    "oidc-provider",
+    "rate-limiter-flexible",
+    "undici",
+  ],
   poweredByHeader: false,
   // The dev server allows only localhost by default: opened at 127.0.0.1 (any port, the port is not
   // compared) its scripts were refused and no form worked. Server actions compare Origin with

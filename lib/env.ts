@@ -34,7 +34,8 @@ const schema = z.object({
   APP_URL: optionalString.pipe(
     z.url({ message: "APP_URL must be a URL like https://app.example.com" }).optional(),
   ),
-  // Trust X-Forwarded-Host/-Proto from a reverse proxy when building the app's URL (as Auth.js does).
+  // Behind a reverse proxy: X-Forwarded-Host/-Proto build the app's URL (as Auth.js does) and the
+  // last X-Forwarded-For entry is the client IP (rate limits, audit).
   AUTH_TRUST_HOST: z
     .enum(["0", "1", "true", "false"])
     .optional()
@@ -54,6 +55,8 @@ const schema = z.object({
     z.url({ message: "SMTP_URL must look like smtp://user:pass@host:587" }).optional(),
   ),
   MAIL_FROM: optionalString.default("DafnckMachine <no-reply@localhost>"),
+  // Rate-limit counters in Redis (shared by every server); unset → the database (lib/rate-limit).
+  REDIS_URL: optionalString.pipe(z.url({ message: "REDIS_URL must look like redis://host:6379" }).optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // Allows http:// OIDC issuers (the local test IdP); never set this in production.
   SSO_ALLOW_INSECURE_ISSUER: z

@@ -2,4 +2,5 @@ export * from "./auth";
 export * from "./engine";
 export * from "./organizations";
 export * from "./projects";
+export * from "./rate-limit";
 export * from "./runs";

@@ -2,6 +2,7 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { cron } from "inngest";
 import { getDb } from "@/db";
 import { authTokens, signInAttempts } from "@/db/schema";
+import { rateLimitStore } from "@/lib/rate-limit";
 import { inngest } from "../client";
 import { authCleanupRequested } from "../events";
 
@@ -10,7 +11,10 @@ export const SIGN_IN_ATTEMPT_RETENTION_DAYS = 30;
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
-/** Nightly (and on request): drops expired or used one-time auth tokens and old sign-in attempts. */
+/**
+ * Nightly (and on request): drops expired or used one-time auth tokens, old sign-in attempts and
+ * expired rate-limit counters.
+ */
 export const cleanupAuthRecords = inngest.createFunction(
   {
     id: "cleanup-auth-records",
@@ -41,6 +45,10 @@ export const cleanupAuthRecords = inngest.createFunction(
         .returning({ id: signInAttempts.id });
       return deleted.length;
     });
-    return { tokens, attempts };
+    // Expired rate-limit counters (the database store; Redis expires its keys itself).
+    const rateLimits = await step.run("delete-expired-rate-limits", async () =>
+      (await rateLimitStore()).clearExpired(),
+    );
+    return { tokens, attempts, rateLimits };
   },
 );

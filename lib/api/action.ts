@@ -1,10 +1,14 @@
+import { headers } from "next/headers";
 import type { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { getCurrentUser, type SessionUser } from "@/lib/auth/session";
 import { AppError, type ErrorCode, type FieldErrors, toErrorBody } from "@/lib/errors";
 import { type OrgContext, resolveOrgContext } from "@/lib/orgs/context";
-import { currentRequestMeta, type RequestMeta } from "@/lib/request-meta";
-import { parseWith } from "./route";
+import type { PolicyName } from "@/lib/rate-limit/policies";
+import { metaFromHeaders, type RequestMeta } from "@/lib/request-meta";
+import { assertNoNul, parseWith } from "./input";
+import { enforceWrapperLimits } from "./limits";
+import { assertSameOriginAction } from "./origin";
 
 export type ActionError = { code: ErrorCode; message: string; fieldErrors?: FieldErrors };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
@@ -22,6 +26,17 @@ function toInput(input: unknown): unknown {
   return input;
 }
 
+/**
+ * The signed-in caller of an action and this request's metadata; the session cookie
+ * authenticates actions, so the cross-site check applies (see lib/api/origin.ts).
+ */
+async function resolveActionCaller(): Promise<{ user: SessionUser | null; meta: RequestMeta }> {
+  const h = await headers();
+  const user = await getCurrentUser();
+  if (user) assertSameOriginAction(h);
+  return { user, meta: metaFromHeaders(h) };
+}
+
 function fail(error: unknown): { ok: false; error: ActionError } {
   const { body } = toErrorBody(error);
   return { ok: false, error: body.error };
@@ -32,18 +47,16 @@ function fail(error: unknown): { ok: false; error: ActionError } {
  * `orgRoute`, returning a result object (never throwing expected errors at the client).
  */
 export function orgAction<S extends z.ZodType, R>(
-  opts: { permission: Permission; schema: S },
+  opts: { permission: Permission; schema: S; limit?: PolicyName },
   fn: (input: z.infer<S>, ctx: OrgContext) => Promise<R>,
 ) {
   return async (orgSlug: string, input: unknown): Promise<ActionResult<R>> => {
     try {
-      const user = await getCurrentUser();
-      const ctx = await resolveOrgContext(
-        user,
-        String(orgSlug ?? ""),
-        opts.permission,
-        await currentRequestMeta(),
-      );
+      const slug = String(orgSlug ?? "");
+      assertNoNul({ org: slug });
+      const { user, meta } = await resolveActionCaller();
+      const ctx = await resolveOrgContext(user, slug, opts.permission, meta);
+      await enforceWrapperLimits({ userId: ctx.user.id, orgId: ctx.org.id, meta }, opts.limit);
       const data = parseWith(opts.schema, toInput(input));
       return { ok: true, data: await fn(data, ctx) };
     } catch (error) {
@@ -57,15 +70,14 @@ export function orgAction<S extends z.ZodType, R>(
 export function userAction<S extends z.ZodType, R>(
   schema: S,
   fn: (input: z.infer<S>, user: SessionUser, meta: RequestMeta) => Promise<R>,
+  opts: { limit?: PolicyName } = {},
 ) {
   return async (input: unknown): Promise<ActionResult<R>> => {
     try {
-      const user = await getCurrentUser();
+      const { user, meta } = await resolveActionCaller();
       if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
-      return {
-        ok: true,
-        data: await fn(parseWith(schema, toInput(input)), user, await currentRequestMeta()),
-      };
+      await enforceWrapperLimits({ userId: user.id, meta }, opts.limit);
+      return { ok: true, data: await fn(parseWith(schema, toInput(input)), user, meta) };
     } catch (error) {
       rethrowNavigation(error);
       return fail(error);

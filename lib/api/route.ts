@@ -1,16 +1,23 @@
 import type { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { getCurrentUser, type SessionUser } from "@/lib/auth/session";
-import { AppError, toResponse, validationError } from "@/lib/errors";
+import { AppError, toResponse } from "@/lib/errors";
 import { type OrgContext, resolveOrgContext } from "@/lib/orgs/context";
+import type { PolicyName } from "@/lib/rate-limit/policies";
 import { metaFromHeaders } from "@/lib/request-meta";
+import { assertNoNul, parseWith } from "./input";
+import { enforceWrapperLimits } from "./limits";
+import { assertSameOrigin } from "./origin";
 
 const DEFAULT_MAX_BYTES = 64 * 1024;
 
 type Params = Record<string, string | string[] | undefined>;
 type RouteArgs = { params: Promise<Params> };
 
-/** Reads a JSON body with a size cap, mapping every way it can be wrong to a clear 4xx. */
+/**
+ * Reads a JSON body with a size cap enforced while streaming: a chunked body or one whose
+ * Content-Length lies is cut off as soon as it passes the cap, never buffered whole.
+ */
 export async function readJson(req: Request, maxBytes = DEFAULT_MAX_BYTES): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("application/json")) {
@@ -19,12 +26,28 @@ export async function readJson(req: Request, maxBytes = DEFAULT_MAX_BYTES): Prom
       "Send the body as JSON with Content-Type: application/json.",
     );
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes)
-    throw new AppError("payload_too_large", `The body must be at most ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) {
-    throw new AppError("payload_too_large", `The body must be at most ${maxBytes} bytes.`);
+  const tooLarge = () => new AppError("payload_too_large", `The body must be at most ${maxBytes} bytes.`);
+  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid UTF-8.");
   }
   if (text.trim() === "") throw new AppError("bad_request", "The request body is empty; JSON was expected.");
   try {
@@ -34,11 +57,7 @@ export async function readJson(req: Request, maxBytes = DEFAULT_MAX_BYTES): Prom
   }
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
-}
+export { parseWith };
 
 function toJsonResponse(result: unknown): Response {
   if (result instanceof Response) return result;
@@ -51,14 +70,17 @@ type OrgRouteOptions<B extends z.ZodType | undefined, Q extends z.ZodType | unde
   body?: B;
   query?: Q;
   maxBytes?: number;
+  /** A policy counted on top of the defaults (`api.user`, `api.org`). */
+  limit?: PolicyName;
 };
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 /**
- * The one wrapper for org-scoped route handlers (`/api/orgs/[org]/...`): resolves the user, the
- * organization from the URL and the membership, checks the permission, parses the body and query
- * with zod, and maps every error to a JSON response without internals.
+ * The one wrapper for org-scoped route handlers (`/api/orgs/[org]/...`): resolves the user
+ * (refusing cross-site writes), the organization from the URL and the membership, checks the
+ * permission, counts the rate limits, parses the body and query with zod, and maps every error
+ * to a JSON response without internals.
  */
 export function orgRoute<
   B extends z.ZodType | undefined = undefined,
@@ -76,13 +98,14 @@ export function orgRoute<
   return async (req: Request, route: RouteArgs): Promise<Response> => {
     try {
       const params = stringParams(await route.params);
-      const user = await getCurrentUser();
+      const caller = await resolveCaller(req);
       const ctx = await resolveOrgContext(
-        user,
+        caller?.user ?? null,
         params.org ?? "",
         opts.permission,
         metaFromHeaders(req.headers),
       );
+      await enforceWrapperLimits({ userId: ctx.user.id, orgId: ctx.org.id, meta: ctx.meta }, opts.limit);
       const body = (
         opts.body ? parseWith(opts.body, await readJson(req, opts.maxBytes)) : undefined
       ) as Infer<B>;
@@ -98,7 +121,7 @@ export function orgRoute<
 
 /** For signed-in routes outside an organization (e.g. creating one). */
 export function userRoute<B extends z.ZodType | undefined = undefined>(
-  opts: { body?: B; maxBytes?: number },
+  opts: { body?: B; maxBytes?: number; limit?: PolicyName },
   handler: (args: {
     req: Request;
     user: SessionUser;
@@ -109,8 +132,10 @@ export function userRoute<B extends z.ZodType | undefined = undefined>(
   return async (req: Request, route: RouteArgs): Promise<Response> => {
     try {
       const params = stringParams(await route.params);
-      const user = await getCurrentUser();
-      if (!user) throw new AppError("unauthenticated", "Sign in to continue.");
+      const caller = await resolveCaller(req);
+      if (!caller) throw new AppError("unauthenticated", "Sign in to continue.");
+      const { user } = caller;
+      await enforceWrapperLimits({ userId: user.id, meta: metaFromHeaders(req.headers) }, opts.limit);
       const body = (
         opts.body ? parseWith(opts.body, await readJson(req, opts.maxBytes)) : undefined
       ) as Infer<B>;
@@ -121,8 +146,25 @@ export function userRoute<B extends z.ZodType | undefined = undefined>(
   };
 }
 
+/** Route params (slugs, ids) go into lookups too: a NUL in one is a 400, not a database error. */
 function stringParams(params: Params | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(params ?? {})) if (typeof v === "string") out[k] = v;
+  assertNoNul(out);
   return out;
+}
+
+type Caller = { user: SessionUser; via: "session" };
+
+/**
+ * Who is calling. Today only the session cookie authenticates, so every mutation gets the
+ * cross-site check; API keys (bearer tokens, which a cross-site page cannot send) will return
+ * `via: "api_key"` here and skip it.
+ */
+async function resolveCaller(req: Request): Promise<Caller | null> {
+  const user = await getCurrentUser();
+  if (!user) return null;
+  const caller: Caller = { user, via: "session" };
+  if (caller.via === "session") assertSameOrigin(req.method, req.url, req.headers);
+  return caller;
 }

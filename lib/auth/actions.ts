@@ -4,10 +4,14 @@ import { redirect, unstable_rethrow } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { appOrigin } from "@/lib/app-origin";
+import { safeParseInput } from "@/lib/api/input";
 import { getCurrentUser } from "@/lib/auth/session";
 import { isProduction } from "@/lib/env";
 import { AppError, fieldErrorsFromZod } from "@/lib/errors";
 import { mailIsConfigured } from "@/lib/mail";
+import { enforceLimit, ipKey } from "@/lib/rate-limit/enforce";
+import type { PolicyName } from "@/lib/rate-limit/policies";
+import { currentRequestMeta } from "@/lib/request-meta";
 import { findSsoRouteForEmail } from "@/lib/sso/lookup";
 import { withSsoConnection } from "@/lib/sso/provider";
 import { ssoProviderId } from "@/lib/sso/provider-id";
@@ -55,6 +59,22 @@ function invalid(error: z.ZodError, values?: Record<string, string>): AuthFormSt
   };
 }
 
+/**
+ * Counts this request against a policy keyed by the caller's IP (or `key`); past the limit the
+ * form shows how long to wait. Password sign-in is limited inside `authorize` instead, which a
+ * direct POST to the Auth.js callback also reaches.
+ */
+async function refusedByLimit(policy: PolicyName, key?: string): Promise<AuthFormState | null> {
+  try {
+    await enforceLimit(policy, key ?? ipKey((await currentRequestMeta()).ip));
+    return null;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "rate_limited")
+      return { status: "error", message: error.message };
+    throw error;
+  }
+}
+
 function unexpected(error: unknown, message = "Something went wrong. Please try again."): AuthFormState {
   console.error("[auth] action failed", error);
   return { status: "error", message };
@@ -63,7 +83,10 @@ function unexpected(error: unknown, message = "Something went wrong. Please try 
 /** Email + password. Success redirects (thrown by `signIn`); every refusal comes back as a message. */
 export async function signInAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
   const values = { email: text(formData, "email") };
-  const parsed = credentialsSchema.safeParse({ email: values.email, password: text(formData, "password") });
+  const parsed = safeParseInput(credentialsSchema, {
+    email: values.email,
+    password: text(formData, "password"),
+  });
   if (!parsed.success) return invalid(parsed.error, values);
   try {
     await signIn("credentials", {
@@ -110,8 +133,10 @@ export async function oauthSignInAction(formData: FormData): Promise<void> {
  */
 export async function ssoSignInAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
   const values = { email: text(formData, "email") };
-  const parsed = emailSchema.safeParse(values);
+  const parsed = safeParseInput(emailSchema, values);
   if (!parsed.success) return invalid(parsed.error, values);
+  const limited = await refusedByLimit("auth.ip");
+  if (limited) return { ...limited, values };
   const route = await findSsoRouteForEmail(parsed.data.email);
   if (!route?.enabled) {
     const message = route
@@ -139,13 +164,15 @@ export async function ssoSignInAction(_prev: AuthFormState, formData: FormData):
 
 export async function signUpAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
   const values = { name: text(formData, "name"), email: text(formData, "email") };
-  const parsed = signUpSchema.safeParse({
+  const parsed = safeParseInput(signUpSchema, {
     ...values,
     password: text(formData, "password"),
     invitationToken: text(formData, "invitation") || undefined,
     invitationProof: text(formData, "invitationProof") || undefined,
   });
   if (!parsed.success) return invalid(parsed.error, values);
+  const limited = await refusedByLimit("signup.ip");
+  if (limited) return { ...limited, values };
   try {
     await signUp(parsed.data);
   } catch (error) {
@@ -171,8 +198,10 @@ export async function signUpAction(_prev: AuthFormState, formData: FormData): Pr
 
 export async function forgotPasswordAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
   const values = { email: text(formData, "email") };
-  const parsed = emailSchema.safeParse(values);
+  const parsed = safeParseInput(emailSchema, values);
   if (!parsed.success) return invalid(parsed.error, values);
+  const limited = await refusedByLimit("auth.ip");
+  if (limited) return { ...limited, values };
   try {
     await requestPasswordReset(parsed.data.email);
   } catch (error) {
@@ -192,11 +221,13 @@ const resetSchema = z.object({
 });
 
 export async function resetPasswordAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
-  const parsed = resetSchema.safeParse({
+  const parsed = safeParseInput(resetSchema, {
     token: text(formData, "token"),
     password: text(formData, "password"),
   });
   if (!parsed.success) return invalid(parsed.error);
+  const limited = await refusedByLimit("auth.ip");
+  if (limited) return limited;
   try {
     await resetPassword(parsed.data.token, parsed.data.password);
   } catch (error) {
@@ -208,8 +239,10 @@ export async function resetPasswordAction(_prev: AuthFormState, formData: FormDa
 
 export async function verifyEmailAction(_prev: AuthFormState, formData: FormData): Promise<AuthFormState> {
   const token = text(formData, "token");
-  if (!token)
+  if (!token || token.includes("\u0000"))
     return { status: "error", message: "This link is incomplete. Open the link from the email again." };
+  const limited = await refusedByLimit("auth.ip");
+  if (limited) return limited;
   try {
     const email = await verifyEmail(token);
     return { status: "success", message: `${email} is verified. Thank you!` };
@@ -222,6 +255,8 @@ export async function verifyEmailAction(_prev: AuthFormState, formData: FormData
 export async function resendVerificationAction(_prev: AuthFormState): Promise<AuthFormState> {
   const user = await getCurrentUser();
   if (!user) return { status: "error", message: "Sign in to continue." };
+  const limited = (await refusedByLimit("auth.ip")) ?? (await refusedByLimit("mail.user", user.id));
+  if (limited) return limited;
   try {
     const result = await resendVerificationEmail(user.id);
     if (result.alreadyVerified) return { status: "success", message: "Your email is already verified." };

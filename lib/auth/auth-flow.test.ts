@@ -12,7 +12,7 @@ import { upsertSsoConnection } from "@/lib/sso/upsert-connection";
 import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
-import { signInAction, signOutAction, signUpAction, ssoSignInAction } from "./actions";
+import { forgotPasswordAction, signInAction, signOutAction, signUpAction, ssoSignInAction } from "./actions";
 import { IDLE } from "./form-state";
 import { auth } from "./index";
 import { hashPassword } from "./password";
@@ -363,10 +363,10 @@ describe("password sign-in through the server action", () => {
     expect(to).toBe(`${APP}/orgs`);
   });
 
-  it("shows the lockout message after 5 failures, even with the right password", async () => {
+  it("after 4 failures from this IP, makes the next try wait, even with the right password", async () => {
     jar.clear();
     const email = await passwordUser();
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 4; i++) {
       const state = await signInAction(IDLE, form({ email, password: `wrong-${i}` }));
       expect(state).toMatchObject({
         status: "error",
@@ -375,7 +375,7 @@ describe("password sign-in through the server action", () => {
       });
     }
     const state = await signInAction(IDLE, form({ email, password: "Zebra-Lantern-42" }));
-    expect(state).toMatchObject({ status: "error", message: "Too many attempts. Try again in 15 minutes." });
+    expect(state).toMatchObject({ status: "error", message: "Too many attempts. Try again in 1 second." });
     expect(jar.has(SESSION)).toBe(false);
   });
 
@@ -412,5 +412,48 @@ describe("password sign-in through the server action", () => {
     );
     expect(to).toBe(`${APP}/orgs`);
     expect((await auth())?.user?.email).toBe(email);
+  });
+});
+
+describe("anonymous auth endpoints are limited per IP", () => {
+  const TOO_MANY = /^Too many requests\. Try again in \d+ (seconds?|minutes)\.$/;
+
+  it("a sign-up flood (20 in 2 s from one IP) gets 5 accounts at most; the rest are refused", async () => {
+    jar.clear();
+    const run = uid();
+    const started = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        signUpAction(
+          IDLE,
+          form({ name: `Bot ${i}`, email: `bot-${run}-${i}@example.test`, password: "Zebra-Lantern-42" }),
+        ).catch((e: unknown) => e),
+      ),
+    );
+    const refused = results.filter((r) => TOO_MANY.test((r as { message?: string }).message ?? ""));
+    expect(refused.length).toBeGreaterThanOrEqual(15);
+    const db = await getDb();
+    const created = await db.select({ email: users.email }).from(users);
+    expect(created.filter((u) => u.email.startsWith(`bot-${run}-`)).length).toBeLessThanOrEqual(5);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it("password reset requests and SSO lookups share the 20-a-minute budget per IP, with the wait in the message", async () => {
+    for (let i = 0; i < 20; i++) {
+      const state = await forgotPasswordAction(IDLE, form({ email: `nobody-${i}@example.test` }));
+      expect(state.status).toBe("success");
+    }
+    const reset = await forgotPasswordAction(IDLE, form({ email: "one-more@example.test" }));
+    expect(reset).toMatchObject({ status: "error", message: expect.stringMatching(TOO_MANY) });
+    const sso = await ssoSignInAction(IDLE, form({ email: `someone@${domain}` }));
+    expect(sso).toMatchObject({ status: "error", message: expect.stringMatching(TOO_MANY) });
+  });
+
+  it("a NUL byte in a sign-up field is a field error, not a database error", async () => {
+    const state = await signUpAction(
+      IDLE,
+      form({ name: "Nul\u0000Name", email: `n-${uid()}@example.test`, password: "Zebra-Lantern-42" }),
+    );
+    expect(state).toMatchObject({ status: "error", fieldErrors: { name: [expect.stringContaining("NUL")] } });
   });
 });

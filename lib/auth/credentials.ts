@@ -2,11 +2,13 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
+import { safeParseInput } from "@/lib/api/input";
+import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/request-meta";
 import { enforcedSsoFor } from "@/lib/sso/lookup";
 import { InvalidCredentials, LockedOut, SsoRequired } from "./errors";
 import { verifyAgainstDummy, verifyPassword } from "./password";
-import { lockoutStatus, recordSignInAttempt } from "./rate-limit";
+import { recordSignInAttempt, recordSignInFailure, recordSignInSuccess, signInGate } from "./rate-limit";
 
 export const credentialsSchema = z.object({
   email: z
@@ -20,16 +22,23 @@ export const credentialsSchema = z.object({
 export type AuthorizedUser = { id: string; email: string; name: string | null };
 
 /**
- * The Credentials provider's `authorize`: lockout first (even a correct password is refused while
- * locked), then SSO enforcement, then the password. Every verdict on the password is recorded.
+ * The Credentials provider's `authorize` (the sign-in form and a direct POST to the Auth.js
+ * callback both land here): the per-IP limits and this IP's delay on this account first (even a
+ * correct password waits it out), then SSO enforcement, then the password. Every verdict on the
+ * password is recorded.
  */
 export async function authorizeCredentials(raw: unknown, meta: RequestMeta): Promise<AuthorizedUser> {
-  const parsed = credentialsSchema.safeParse(raw);
+  const parsed = safeParseInput(credentialsSchema, raw);
   if (!parsed.success) throw new InvalidCredentials();
   const { email, password } = parsed.data;
 
-  const lockout = await lockoutStatus(email);
-  if (lockout.locked) throw new LockedOut(lockout.retryAfterMinutes);
+  const gate = await signInGate(email, meta.ip).catch((error) => {
+    if (error instanceof AppError && error.code === "rate_limited")
+      throw new LockedOut(error.retryAfterSeconds ?? 60);
+    throw error;
+  });
+  if (!gate.allowed) throw new LockedOut(gate.retryAfterSeconds);
+  if (gate.slowMs > 0) await new Promise((resolve) => setTimeout(resolve, gate.slowMs));
 
   if (await enforcedSsoFor(email)) throw new SsoRequired();
 
@@ -43,6 +52,10 @@ export async function authorizeCredentials(raw: unknown, meta: RequestMeta): Pro
     ? await verifyPassword(user.passwordHash, password)
     : await verifyAgainstDummy(password);
   await recordSignInAttempt(email, meta.ip, ok);
-  if (!ok || !user) throw new InvalidCredentials();
+  if (!ok || !user) {
+    await recordSignInFailure(email, meta.ip);
+    throw new InvalidCredentials();
+  }
+  await recordSignInSuccess(email, meta.ip);
   return { id: user.id, email: user.email, name: user.name };
 }

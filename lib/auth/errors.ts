@@ -14,9 +14,9 @@ export class InvalidCredentials extends CredentialsSignin {
 export class LockedOut extends CredentialsSignin {
   code = "locked";
   readonly userMessage: string;
-  constructor(readonly retryAfterMinutes: number) {
+  constructor(readonly retryAfterSeconds: number) {
     super();
-    this.userMessage = lockedOutMessage(retryAfterMinutes);
+    this.userMessage = lockedOutMessage(retryAfterSeconds);
   }
 }
 

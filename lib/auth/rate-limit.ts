@@ -1,42 +1,58 @@
-import { and, desc, eq, gt } from "drizzle-orm";
 import { getDb } from "@/db";
 import { signInAttempts } from "@/db/schema";
+import { limiterFor } from "@/lib/rate-limit";
+import { enforceLimit, ipKey, retryAfterSeconds, waitText } from "@/lib/rate-limit/enforce";
+import { ACCOUNT_CEILING_DELAY_MS, POLICIES, signInDelaySeconds } from "@/lib/rate-limit/policies";
 
-const MAX_FAILED_ATTEMPTS = 5;
-export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
+export type SignInGate = { allowed: true; slowMs: number } | { allowed: false; retryAfterSeconds: number };
 
-export type Lockout = { locked: false } | { locked: true; retryAfterMinutes: number };
+const pairKey = (email: string, ip: string | null) => `${ipKey(ip)}|${email}`;
 
 /**
- * Password sign-in is refused for an email once it has MAX_FAILED_ATTEMPTS failures within the
- * window since its last success; the lock lifts when the oldest of those failures ages out.
- * Refused attempts are not recorded, so hammering a locked account does not extend the lock.
+ * Whether a password attempt on `email` from `ip` may be checked. Failures lock only the IP
+ * that made them, for that account, with a delay that doubles (lib/rate-limit/policies.ts), and
+ * an IP failing across many accounts waits out its hour; the account as a whole is only slowed
+ * past a high ceiling, so an attacker elsewhere can never lock the real user out.
+ * Refused attempts are not counted: hammering a delay does not extend it.
  */
-export async function lockoutStatus(email: string, now = new Date()): Promise<Lockout> {
-  const db = await getDb();
-  const since = new Date(now.getTime() - LOCKOUT_WINDOW_MS);
-  const recent = await db
-    .select({ success: signInAttempts.success, createdAt: signInAttempts.createdAt })
-    .from(signInAttempts)
-    .where(and(eq(signInAttempts.email, email), gt(signInAttempts.createdAt, since)))
-    .orderBy(desc(signInAttempts.createdAt))
-    .limit(MAX_FAILED_ATTEMPTS);
-  const failures: Date[] = [];
-  for (const attempt of recent) {
-    if (attempt.success) break;
-    failures.push(attempt.createdAt);
+export async function signInGate(email: string, ip: string | null): Promise<SignInGate> {
+  await enforceLimit("auth.ip", ipKey(ip));
+  const delay = await (await limiterFor("signin.delay.ip+account")).get(pairKey(email, ip));
+  if (delay && delay.consumedPoints > POLICIES["signin.delay.ip+account"].points) {
+    return { allowed: false, retryAfterSeconds: retryAfterSeconds(delay.msBeforeNext) };
   }
-  const oldest = failures[MAX_FAILED_ATTEMPTS - 1];
-  if (!oldest) return { locked: false };
-  const unlockAt = oldest.getTime() + LOCKOUT_WINDOW_MS;
-  return { locked: true, retryAfterMinutes: Math.max(1, Math.ceil((unlockAt - now.getTime()) / 60_000)) };
+  const fromIp = await (await limiterFor("signin.failures.ip")).get(ipKey(ip));
+  if (fromIp && fromIp.consumedPoints >= POLICIES["signin.failures.ip"].points) {
+    return { allowed: false, retryAfterSeconds: retryAfterSeconds(fromIp.msBeforeNext) };
+  }
+  const onAccount = await (await limiterFor("signin.failures.account")).get(email);
+  const slowed = onAccount && onAccount.consumedPoints >= POLICIES["signin.failures.account"].points;
+  return { allowed: true, slowMs: slowed ? ACCOUNT_CEILING_DELAY_MS : 0 };
 }
 
+/** Counts a wrong password against the IP+account pair (setting its next delay), the IP and the account. */
+export async function recordSignInFailure(email: string, ip: string | null): Promise<void> {
+  const pair = pairKey(email, ip);
+  const { consumedPoints } = await (await limiterFor("signin.failures.ip+account")).penalty(pair);
+  const seconds = signInDelaySeconds(consumedPoints);
+  if (seconds > 0) await (await limiterFor("signin.delay.ip+account")).block(pair, seconds);
+  await (await limiterFor("signin.failures.ip")).penalty(ipKey(ip));
+  await (await limiterFor("signin.failures.account")).penalty(email);
+}
+
+/** A success ends the IP+account streak (the IP and account counters age out on their own). */
+export async function recordSignInSuccess(email: string, ip: string | null): Promise<void> {
+  const pair = pairKey(email, ip);
+  await (await limiterFor("signin.failures.ip+account")).delete(pair);
+  await (await limiterFor("signin.delay.ip+account")).delete(pair);
+}
+
+/** Every verdict on a password, kept (30 days, see the cleanup function) for investigating abuse. */
 export async function recordSignInAttempt(email: string, ip: string | null, success: boolean): Promise<void> {
   const db = await getDb();
   await db.insert(signInAttempts).values({ email, ip, success });
 }
 
-export function lockedOutMessage(minutes: number): string {
-  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+export function lockedOutMessage(seconds: number): string {
+  return `Too many attempts. Try again in ${waitText(seconds)}.`;
 }

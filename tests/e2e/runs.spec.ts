@@ -86,8 +86,13 @@ test("a technical architecture overview run streams live to the team", async ({ 
   expect(approvalId).not.toBe("");
   const refused = await viewer.request.post(`/api/orgs/${orgSlug}/runs/${runId}/approvals/${approvalId}`, {
     data: { decision: "approved", comment: "" },
+    // As the page itself would send it, so the 403 is the viewer's role, not the cross-site check.
+    headers: { origin: new URL(viewer.url()).origin },
   });
   expect(refused.status()).toBe(403);
+  expect(((await refused.json()) as { error: { message: string } }).error.message).not.toMatch(
+    /another site/,
+  );
 
   // The owner approves; the run completes, live on every page.
   await owner.getByRole("button", { name: "Approve" }).click();

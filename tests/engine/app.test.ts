@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cancelRunAction, replayRunAction } from "@/app/(app)/admin/engine/actions";
 import { isInstanceAdmin, requireInstanceAdmin } from "@/app/(app)/admin/engine/instance-admin";
 import { getDb, withTenant } from "@/db";
-import { authTokens, signInAttempts, users } from "@/db/schema";
+import { authTokens, rateLimits, signInAttempts, users } from "@/db/schema";
 import { functions } from "@/inngest";
 import { inngest } from "@/inngest/client";
 import { authCleanupRequested } from "@/inngest/events";
@@ -113,6 +113,12 @@ describe("the app's client and functions on the embedded engine", () => {
       ])
       .returning();
 
+    const limitKey = `test:${randomUUID()}`;
+    await db.insert(rateLimits).values([
+      { key: `${limitKey}:expired`, points: 3, expire: new Date(Date.now() - 1000) },
+      { key: `${limitKey}:live`, points: 3, expire: new Date(Date.now() + day) },
+    ]);
+
     await inngest.send(authCleanupRequested.create({ reason: "test" }));
     const [run] = await finishedRuns(CLEANUP);
     expect(run?.status).toBe("completed");
@@ -132,6 +138,12 @@ describe("the app's client and functions on the embedded engine", () => {
       .where(sql`${signInAttempts.email} = ${user.email}`);
     expect(attempts.map((a) => a.id)).toEqual([recent?.id]);
     expect(attempts.map((a) => a.id)).not.toContain(old?.id);
+    expect(output.rateLimits).toBeGreaterThanOrEqual(1);
+    const counters = await db
+      .select({ key: rateLimits.key })
+      .from(rateLimits)
+      .where(sql`${rateLimits.key} like ${`${limitKey}:%`}`);
+    expect(counters.map((c) => c.key)).toEqual([`${limitKey}:live`]);
   });
 
   it("rejects event payloads that do not match the event's schema", async () => {

@@ -58,7 +58,10 @@ const call = (
   handler(
     new Request(`http://localhost/api/orgs/x${init.query ?? ""}`, {
       method: init.json === undefined ? "GET" : "POST",
-      headers: init.json === undefined ? {} : { "content-type": "application/json" },
+      headers:
+        init.json === undefined
+          ? { origin: "http://localhost" }
+          : { "content-type": "application/json", origin: "http://localhost" },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     }),
     { params: Promise.resolve(params) },

@@ -54,7 +54,9 @@ function call(
   const hasBody = method !== "GET" && method !== "DELETE";
   const req = new Request(`http://localhost/api/orgs/${params.org}/x`, {
     method,
-    headers: hasBody ? { "content-type": "application/json" } : {},
+    headers: hasBody
+      ? { "content-type": "application/json", origin: "http://localhost" }
+      : { origin: "http://localhost" },
     body: hasBody ? "{}" : undefined,
   });
   return handler(req, { params: Promise.resolve(params) });

@@ -5,9 +5,11 @@ import { auditLogs } from "@/db/schema";
 
 /** Shared by the organization, member and invitation tests: requests and row counts via the owner connection. */
 export function jsonRequest(path: string, method: string, body?: unknown): Request {
-  const init: RequestInit = { method, headers: { "user-agent": "vitest" } };
+  // A same-origin browser request: cookie-authenticated writes must carry the app's Origin.
+  const headers = { "user-agent": "vitest", origin: "http://localhost" };
+  const init: RequestInit = { method, headers };
   if (body !== undefined) {
-    init.headers = { "content-type": "application/json", "user-agent": "vitest" };
+    init.headers = { ...headers, "content-type": "application/json" };
     init.body = typeof body === "string" ? body : JSON.stringify(body);
   }
   return new Request(`http://localhost${path}`, init);

@@ -87,7 +87,11 @@ describe("POST /api/orgs", () => {
     actAs(user);
     const before = await rowCount(organizations);
     expect((await POST(jsonRequest("/api/orgs", "POST", "{name:"), args)).status).toBe(400);
-    const plain = new Request("http://localhost/api/orgs", { method: "POST", body: "name=x" });
+    const plain = new Request("http://localhost/api/orgs", {
+      method: "POST",
+      headers: { origin: "http://localhost" },
+      body: "name=x",
+    });
     expect((await POST(plain, args)).status).toBe(415);
     expect(await rowCount(organizations)).toBe(before);
   });

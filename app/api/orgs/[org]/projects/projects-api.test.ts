@@ -18,7 +18,11 @@ function call(
 ) {
   const path = `/api/orgs/${params.org}/projects${params.project ? `/${params.project}` : ""}`;
   const body = init.body ?? (init.json === undefined ? undefined : JSON.stringify(init.json));
-  const headers: Record<string, string> = { "user-agent": "api-test", "x-forwarded-for": "192.0.2.44" };
+  const headers: Record<string, string> = {
+    "user-agent": "api-test",
+    "x-forwarded-for": "192.0.2.44",
+    origin: "http://localhost",
+  };
   if (body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
   const req = new Request(`http://localhost${path}${init.query ?? ""}`, {
     method: init.method ?? "GET",

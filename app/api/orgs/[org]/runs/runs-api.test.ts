@@ -43,7 +43,11 @@ function call(
   } = {},
 ) {
   const body = init.json === undefined ? undefined : JSON.stringify(init.json);
-  const headers: Record<string, string> = { "user-agent": "api-test", ...init.headers };
+  const headers: Record<string, string> = {
+    "user-agent": "api-test",
+    origin: "http://localhost",
+    ...init.headers,
+  };
   if (body !== undefined) headers["content-type"] = "application/json";
   const req = new Request(`http://localhost/api/orgs/${params.org}/x${init.query ?? ""}`, {
     method: init.method ?? (body ? "POST" : "GET"),

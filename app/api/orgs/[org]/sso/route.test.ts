@@ -117,7 +117,7 @@ describe("/api/orgs/[org]/sso", () => {
     const malformed = await PUT(
       new Request(`http://localhost${url(t.org.slug)}`, {
         method: "PUT",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", origin: "http://localhost" },
         body: "{not json",
       }),
       routeArgs({ org: t.org.slug }),
@@ -125,7 +125,11 @@ describe("/api/orgs/[org]/sso", () => {
     expect(malformed.status).toBe(400);
 
     const notJson = await PUT(
-      new Request(`http://localhost${url(t.org.slug)}`, { method: "PUT", body: "issuer=x" }),
+      new Request(`http://localhost${url(t.org.slug)}`, {
+        method: "PUT",
+        headers: { origin: "http://localhost" },
+        body: "issuer=x",
+      }),
       routeArgs({ org: t.org.slug }),
     );
     expect(notJson.status).toBe(415);
