@@ -3,8 +3,8 @@
 import { redirect, unstable_rethrow } from "next/navigation";
 import { AuthError } from "next-auth";
 import { z } from "zod";
-import { appOrigin } from "@/lib/app-origin";
 import { safeParseInput } from "@/lib/api/input";
+import { appOrigin } from "@/lib/app-origin";
 import { getCurrentUser } from "@/lib/auth/session";
 import { isProduction } from "@/lib/env";
 import { AppError, fieldErrorsFromZod } from "@/lib/errors";
