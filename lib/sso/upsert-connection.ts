@@ -137,16 +137,14 @@ export async function upsertSsoConnection(
       const keptSet = new Set(kept.map((k) => k.domain));
       const added = input.domains.filter((d) => !keptSet.has(d));
       if (added.length > 0) {
-        await tx
-          .insert(ssoDomains)
-          .values(
-            added.map((domain) => ({
-              domain,
-              orgId: ctx.org.id,
-              connectionId: row.id,
-              token: newDomainToken(),
-            })),
-          );
+        await tx.insert(ssoDomains).values(
+          added.map((domain) => ({
+            domain,
+            orgId: ctx.org.id,
+            connectionId: row.id,
+            token: newDomainToken(),
+          })),
+        );
       }
 
       await ctx.audit(tx, {
