@@ -1,16 +1,23 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
 import { ssoConnections } from "@/db/schema";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
 import { auditCount, rowCount } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
-import { deleteSsoConnectionAction, saveSsoConnectionAction } from "./actions";
+import {
+  deleteSsoConnectionAction,
+  saveSsoConnectionAction,
+  testSsoSignInAction,
+  verifySsoDomainAction,
+} from "./actions";
 
 const SECRET = "action-test-client-secret";
 let idp: TestOidcProvider;
 
 beforeAll(async () => {
+  await getDb(); // opens (and migrates) the database within the hook's longer timeout
   process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
   idp = await startOidcProvider({
@@ -37,7 +44,6 @@ describe("SSO settings actions", () => {
     const form = new FormData();
     for (const [k, v] of Object.entries({
       ...input(),
-      enforced: "on",
       enabled: "on",
       defaultRole: "member",
     })) {
@@ -46,7 +52,7 @@ describe("SSO settings actions", () => {
     const saved = await saveSsoConnectionAction(t.org.slug, form);
     expect(saved.ok).toBe(true);
     expect(JSON.stringify(saved)).not.toContain(SECRET);
-    expect(saved.ok && saved.data).toMatchObject({ hasSecret: true, enforced: true, enabled: true });
+    expect(saved.ok && saved.data).toMatchObject({ hasSecret: true, enforced: false, enabled: true });
     expect(await auditCount(t.org.id, "sso.create")).toBe(1);
 
     const deleted = await deleteSsoConnectionAction(t.org.slug, {});
@@ -66,6 +72,12 @@ describe("SSO settings actions", () => {
       ok: false,
       error: { code: "not_found" },
     });
+    for (const result of [
+      await verifySsoDomainAction(t.org.slug, { domain: uniqueDomain() }),
+      await testSsoSignInAction(t.org.slug, {}),
+    ]) {
+      expect(result).toMatchObject({ ok: false, error: { code: "not_found" } });
+    }
     expect(await connections(t.org.id)).toBe(0);
   });
 
@@ -83,6 +95,12 @@ describe("SSO settings actions", () => {
         ok: false,
         error: { code: "forbidden" },
       });
+      for (const result of [
+        await verifySsoDomainAction(t.org.slug, { domain: uniqueDomain() }),
+        await testSsoSignInAction(t.org.slug, {}),
+      ]) {
+        expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
+      }
     }
     expect(await connections(t.org.id)).toBe(1);
     expect(await auditCount(t.org.id)).toBe(1);
