@@ -101,7 +101,7 @@ export function SsoDomains({ orgSlug, domains }: { orgSlug: string; domains: Sso
               </dd>
               {d.verifiedAt && (
                 <>
-                  <dt className="text-muted-foreground">Verified</dt>
+                  <dt className="text-muted-foreground">Verified on</dt>
                   <dd>
                     <time dateTime={d.verifiedAt}>{formatDateTime(d.verifiedAt)}</time>
                   </dd>

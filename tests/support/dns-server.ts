@@ -14,8 +14,9 @@ export type TestDnsServer = {
 /**
  * A real DNS server over UDP on 127.0.0.1 (dns2), authoritative for whatever the test publishes:
  * TXT answers for published names, NXDOMAIN for the rest. TTL 0, so nothing is cached.
+ * Port 0 picks a free one (read it from `address`).
  */
-export async function startDnsServer(): Promise<TestDnsServer> {
+export async function startDnsServer(listenPort = 0): Promise<TestDnsServer> {
   const zone = new Map<string, string[]>();
   const server = dns2.createUDPServer((request, send) => {
     const response = Packet.createResponseFromRequest(request);
@@ -31,7 +32,7 @@ export async function startDnsServer(): Promise<TestDnsServer> {
     }
     void send(response);
   });
-  await new Promise<void>((resolve) => server.bind(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.bind(listenPort, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     address: `127.0.0.1:${port}`,
