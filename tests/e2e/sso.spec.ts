@@ -78,6 +78,19 @@ test("SSO: configure a connection, verify the domain, sign in through the IdP, j
   await probe.getByRole("button", { name: "Continue with SSO" }).click();
   await expect(probe.getByText("No SSO connection for this domain.").first()).toBeVisible();
 
+  // "Test sign-in" goes through the IdP and back without signing anyone in.
+  const testEmail = uniqueEmail("tester", domain);
+  await admin.getByRole("button", { name: "Test sign-in" }).click();
+  await expect(admin).toHaveURL(new RegExp(`^${idp.issuer}`));
+  await admin.locator("input[name=login]").fill(testEmail);
+  await admin.locator("input[name=password]").fill("anything");
+  await admin.getByRole("button", { name: /sign-in/i }).click();
+  await expect(admin).toHaveURL(new RegExp(`/${orgSlug}/settings/sso\\?test=unverified`));
+  await expect(admin.getByText("Test sign-in worked")).toBeVisible();
+  await expect(
+    admin.getByText(`Your identity provider signed in ${testEmail}.`, { exact: false }),
+  ).toBeVisible();
+
   // The admin publishes the TXT record shown on the page and verifies it.
   const [recordName, recordValue] = await claim.locator("code").allTextContents();
   expect(recordName).toBe(`_dafnckmachine.${domain}`);
