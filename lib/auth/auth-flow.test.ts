@@ -4,8 +4,18 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as authRouteGet } from "@/app/api/auth/[...nextauth]/route";
 import { getDb } from "@/db";
-import { accounts, auditLogs, memberships, ssoConnections, userSessions, users } from "@/db/schema";
+import {
+  accounts,
+  auditLogs,
+  membershipRemovals,
+  memberships,
+  ssoConnections,
+  userSessions,
+  users,
+} from "@/db/schema";
 import { parseWith } from "@/lib/api/route";
+import { acceptInvitation } from "@/lib/invitations/accept-invitation";
+import { createInvitation } from "@/lib/invitations/create-invitation";
 import { removeMember } from "@/lib/members/remove-member";
 import { resolveOrgContext } from "@/lib/orgs/context";
 import { withSsoConnection } from "@/lib/sso/provider";
@@ -573,7 +583,7 @@ describe("an IdP that follows the spec: the email only in userinfo, not in the I
 });
 
 describe("a member removed from the organization", () => {
-  it("does not rejoin through JIT on the next SSO sign-in, unless the connection re-admits", async () => {
+  it("does not rejoin through JIT on the next SSO sign-in, unless re-invited or the connection re-admits", async () => {
     const db = await getDb();
     const email = `rita-${uid()}@${domain}`;
     await ssoSignInAs(email);
@@ -593,6 +603,22 @@ describe("a member removed from the organization", () => {
     expect(back.status).toBe(302);
     expect(await membershipOf()).toHaveLength(0);
 
+    // An admin invites them back: accepted, the removal record is gone.
+    const sent = await createInvitation(ownerCtx, { email, role: "member" });
+    const token = sent.inviteUrl.split("/invite/")[1] ?? "";
+    await acceptInvitation({ id: rita.id, email, name: rita.name }, adminMeta, { token });
+    const [readded] = await membershipOf();
+    if (!readded) throw new Error("the invitation did not re-add the member");
+    const removals = () =>
+      db
+        .select()
+        .from(membershipRemovals)
+        .where(and(eq(membershipRemovals.orgId, team.org.id), eq(membershipRemovals.userId, rita.id)));
+    expect(await removals()).toHaveLength(0);
+
+    // Removed again; with "Re-admit removed members" on, JIT lets them back in.
+    await removeMember(ownerCtx, { memberId: readded.id });
+    expect(await removals()).toHaveLength(1);
     await db
       .update(ssoConnections)
       .set({ jitReadmitRemoved: true })
@@ -600,6 +626,7 @@ describe("a member removed from the organization", () => {
     try {
       await ssoSignInAs(email);
       expect(await membershipOf()).toHaveLength(1);
+      expect(await removals()).toHaveLength(0);
     } finally {
       await db
         .update(ssoConnections)
