@@ -10,6 +10,11 @@ export const authCleanupRequested = eventType("maintenance/auth-cleanup.requeste
   schema: z.object({ reason: z.string().max(200).optional() }),
 });
 
+/** Re-check verified SSO domains now (the daily cron does it anyway). */
+export const ssoDomainRecheckRequested = eventType("sso/domains.recheck-requested", {
+  schema: z.object({ reason: z.string().max(200).optional() }),
+});
+
 // The agent swarm (lib/runs, inngest/functions/agent-run.ts). Senders: lib/runs/start-run,
 // resume-run, cancel-run, decide-approval and retry-task; every payload carries the org id so the
 // function re-checks scope.

@@ -69,6 +69,8 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"])
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  // DNS servers (host or host:port, comma-separated) for SSO domain verification; the system's when unset.
+  SSO_DNS_SERVERS: optionalString,
   // Background functions: the embedded engine (default) or Inngest (Cloud, self-hosted, dev server).
   ENGINE: optionalString.pipe(
     z.enum(["embedded", "inngest"], { message: 'ENGINE must be "embedded" or "inngest"' }).optional(),
@@ -170,6 +172,15 @@ export function oauthProviders() {
         ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }
         : null,
   };
+}
+
+/** DNS servers that SSO domain verification asks (lib/sso/resolve-txt.ts); null = the system's. */
+export function ssoDnsServers(): string[] | null {
+  const servers = (env().SSO_DNS_SERVERS ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+  return servers.length > 0 ? servers : null;
 }
 
 /** Which executor runs background functions: Inngest when it is configured, else the embedded engine. */

@@ -29,6 +29,10 @@ export function SsoConnectionForm({ orgSlug, connection, draftId, roleOptions }:
   const [enabled, setEnabled] = useState(connection?.enabled ?? true);
   const [enforced, setEnforced] = useState(connection?.enforced ?? false);
   const [defaultRole, setDefaultRole] = useState<string>(connection?.defaultRole ?? "member");
+  const [jitEnabled, setJitEnabled] = useState(connection?.jitEnabled ?? true);
+  const [jitReadmitRemoved, setJitReadmitRemoved] = useState(connection?.jitReadmitRemoved ?? false);
+  // "Require SSO" and JIT act on verified domains only; until one is verified they would do nothing.
+  const verified = connection?.hasVerifiedDomain ?? false;
   const [secret, setSecret] = useState("");
 
   const save = useMutation({
@@ -42,6 +46,8 @@ export function SsoConnectionForm({ orgSlug, connection, draftId, roleOptions }:
         defaultRole,
         enabled,
         enforced,
+        jitEnabled,
+        jitReadmitRemoved,
       }),
     onSuccess: (result) => {
       if (!result.ok) {
@@ -123,7 +129,7 @@ export function SsoConnectionForm({ orgSlug, connection, draftId, roleOptions }:
         label="Email domains"
         htmlFor="sso-domains"
         error={fieldErrors.domains}
-        hint="One per line or separated by commas. People with these email domains sign in through this connection. Public domains such as gmail.com cannot be used."
+        hint="One per line or separated by commas. Each domain works once you verify it with a DNS record. Public domains such as gmail.com cannot be used."
       >
         <Textarea
           id="sso-domains"
@@ -161,12 +167,18 @@ export function SsoConnectionForm({ orgSlug, connection, draftId, roleOptions }:
           </div>
           <Switch id="sso-enabled" checked={enabled} onCheckedChange={setEnabled} />
         </div>
+        {!verified && (
+          <p className="text-muted-foreground text-sm" id="sso-needs-verified-domain">
+            Verify at least one domain (see Domain verification) before requiring SSO or letting people join
+            through it.
+          </p>
+        )}
         <div className="flex items-start justify-between gap-4">
           <div className="grid gap-1">
             <Label htmlFor="sso-enforced">Require SSO</Label>
             <p className="text-muted-foreground text-sm">
-              People with these email domains can no longer sign in with a password, GitHub or Google. Test
-              the connection first.
+              People with the verified email domains can no longer sign in with a password, GitHub or Google.
+              Test the connection first.
             </p>
             {fieldErrors.enforced && (
               <p role="alert" className="text-destructive text-sm">
@@ -174,7 +186,43 @@ export function SsoConnectionForm({ orgSlug, connection, draftId, roleOptions }:
               </p>
             )}
           </div>
-          <Switch id="sso-enforced" checked={enforced} onCheckedChange={setEnforced} />
+          <Switch
+            id="sso-enforced"
+            checked={enforced}
+            onCheckedChange={setEnforced}
+            disabled={!verified && !enforced}
+            aria-describedby={verified ? undefined : "sso-needs-verified-domain"}
+          />
+        </div>
+        <div className="flex items-start justify-between gap-4">
+          <div className="grid gap-1">
+            <Label htmlFor="sso-jit">Join on first sign-in</Label>
+            <p className="text-muted-foreground text-sm">
+              People of a verified domain who sign in through SSO become members with the role above.
+            </p>
+          </div>
+          <Switch
+            id="sso-jit"
+            checked={jitEnabled}
+            onCheckedChange={setJitEnabled}
+            disabled={!verified}
+            aria-describedby={verified ? undefined : "sso-needs-verified-domain"}
+          />
+        </div>
+        <div className="flex items-start justify-between gap-4">
+          <div className="grid gap-1">
+            <Label htmlFor="sso-jit-readmit">Re-admit removed members</Label>
+            <p className="text-muted-foreground text-sm">
+              Off: someone removed from the organization (or who left) does not rejoin through SSO until an
+              admin invites them again.
+            </p>
+          </div>
+          <Switch
+            id="sso-jit-readmit"
+            checked={jitReadmitRemoved}
+            onCheckedChange={setJitReadmitRemoved}
+            disabled={!verified || !jitEnabled}
+          />
         </div>
       </div>
       <div>

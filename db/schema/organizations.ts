@@ -2,10 +2,12 @@ import { sql } from "drizzle-orm";
 import {
   boolean,
   index,
+  integer,
   jsonb,
   pgPolicy,
   pgRole,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -128,24 +130,64 @@ export const ssoConnections = pgTable(
     enforced: boolean("enforced").notNull().default(false),
     enabled: boolean("enabled").notNull().default(true),
     defaultRole: text("default_role", { enum: ROLES }).notNull().default("member"),
+    /** Just-in-time membership for people of a verified domain the organization does not know yet. */
+    jitEnabled: boolean("jit_enabled").notNull().default(true),
+    /** Whether JIT may re-admit someone an admin removed (or who left); off, so removals stick. */
+    jitReadmitRemoved: boolean("jit_readmit_removed").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("sso_connections_org_idx").on(t.orgId), tenantPolicy("sso_connections")],
 ).enableRLS();
 
+export const SSO_DOMAIN_STATUSES = ["pending", "verified", "failed"] as const;
+export type SsoDomainStatus = (typeof SSO_DOMAIN_STATUSES)[number];
+
 /**
- * Email domain → connection routing for "Continue with SSO". A domain belongs to one
- * organization; it is looked up before anyone is signed in, so it is read by the system role.
+ * An email domain an organization's connection claims. It routes sign-ins, enforces "Require SSO"
+ * and admits members only once the organization proved ownership with a DNS TXT record holding
+ * `token` (lib/sso/verify-domain.ts). Several organizations may hold pending claims on one domain;
+ * the database lets only one hold it verified. Read by the system role before anyone signs in.
  */
 export const ssoDomains = pgTable(
   "sso_domains",
   {
-    domain: text("domain").primaryKey(),
+    id: uuid("id").primaryKey().defaultRandom(),
     orgId: tenantColumn(),
     connectionId: uuid("connection_id")
       .notNull()
       .references(() => ssoConnections.id, { onDelete: "cascade" }),
+    domain: text("domain").notNull(),
+    // The default only fills rows that predate verification; the app sets a crypto-random token.
+    token: text("token").notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
+    status: text("status", { enum: SSO_DOMAIN_STATUSES }).notNull().default("pending"),
+    verifiedAt: timestamp("verified_at", { withTimezone: true }),
+    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    /** Consecutive failed re-checks of a verified domain; it is unverified after a grace number. */
+    failedChecks: integer("failed_checks").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("sso_domains_org_idx").on(t.orgId), tenantPolicy("sso_domains")],
+  (t) => [
+    uniqueIndex("sso_domains_org_domain_idx").on(t.orgId, t.domain),
+    uniqueIndex("sso_domains_verified_domain_idx").on(t.domain).where(sql`status = 'verified'`),
+    index("sso_domains_domain_idx").on(t.domain),
+    tenantPolicy("sso_domains"),
+  ],
+).enableRLS();
+
+/**
+ * People removed from (or who left) an organization, so SSO just-in-time membership does not let
+ * them straight back in. An invitation accepted again clears the row.
+ */
+export const membershipRemovals = pgTable(
+  "membership_removals",
+  {
+    orgId: tenantColumn(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    removedAt: timestamp("removed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), tenantPolicy("membership_removals")],
 ).enableRLS();

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   "sso.create",
   "sso.update",
   "sso.delete",
+  "sso.domain_verified",
+  "sso.domain_unverified",
   "agent.create",
   "agent.update",
   "ai_settings.update",

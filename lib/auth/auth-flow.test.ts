@@ -4,19 +4,35 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as authRouteGet } from "@/app/api/auth/[...nextauth]/route";
 import { getDb } from "@/db";
-import { auditLogs, memberships, ssoConnections, userSessions, users } from "@/db/schema";
+import {
+  accounts,
+  auditLogs,
+  membershipRemovals,
+  memberships,
+  ssoConnections,
+  userSessions,
+  users,
+} from "@/db/schema";
 import { parseWith } from "@/lib/api/route";
+import { acceptInvitation } from "@/lib/invitations/accept-invitation";
+import { createInvitation } from "@/lib/invitations/create-invitation";
+import { removeMember } from "@/lib/members/remove-member";
 import { resolveOrgContext } from "@/lib/orgs/context";
+import { withSsoConnection } from "@/lib/sso/provider";
+import { ssoProviderId } from "@/lib/sso/provider-id";
 import { ssoConnectionInputSchema } from "@/lib/sso/schemas";
 import { upsertSsoConnection } from "@/lib/sso/upsert-connection";
+import { startDnsServer, type TestDnsServer, useDnsServer } from "@/tests/support/dns-server";
 import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
+import { publishAndVerify } from "@/tests/support/sso-domains";
 import { forgotPasswordAction, signInAction, signOutAction, signUpAction, ssoSignInAction } from "./actions";
 import { IDLE } from "./form-state";
-import { auth } from "./index";
+import { auth, signIn } from "./index";
 import { hashPassword } from "./password";
 import { revokeUserSessions } from "./sessions";
+import { signInErrorMessage } from "./sign-in-messages";
 
 // The browser's cookies for the app: what `next/headers` shows server code and what it sets.
 const jar = vi.hoisted(() => new Map<string, string>());
@@ -133,15 +149,42 @@ async function callback(url: string): Promise<Response> {
 const SESSION = "authjs.session-token";
 
 let idp: TestOidcProvider;
+let dns: TestDnsServer;
 let team: Awaited<ReturnType<typeof createTeam>>;
 const connectionId = randomUUID();
 const domain = `sso-${uid()}.test`;
+const adminMeta = { ip: null, userAgent: null };
+
+/** An organization admin connects `issuer` for `domains` (unverified until they publish the TXT record). */
+async function connect(
+  t: Awaited<ReturnType<typeof createTeam>>,
+  id: string,
+  issuer: string,
+  domains: string[],
+  extra: Record<string, unknown> = {},
+) {
+  const ctx = await resolveOrgContext(t.admin, t.org.slug, "sso.manage", adminMeta);
+  await upsertSsoConnection(
+    ctx,
+    parseWith(ssoConnectionInputSchema, {
+      id,
+      issuer,
+      clientId: "dafnck",
+      clientSecret: "idp-secret",
+      domains,
+      ...extra,
+    }),
+  );
+  return ctx;
+}
 
 beforeAll(async () => {
   process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
   // The test IdP listens on loopback.
   process.env.ALLOW_PRIVATE_NETWORK_URLS = "1";
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+  dns = await startDnsServer();
+  useDnsServer(dns);
   idp = await startOidcProvider({
     port: 0,
     clientId: "dafnck",
@@ -149,24 +192,16 @@ beforeAll(async () => {
     redirectUris: [`${APP}/api/auth/callback/sso-${connectionId}`],
   });
   team = await createTeam();
-  const ctx = await resolveOrgContext(team.admin, team.org.slug, "sso.manage", { ip: null, userAgent: null });
-  await upsertSsoConnection(
-    ctx,
-    parseWith(ssoConnectionInputSchema, {
-      id: connectionId,
-      issuer: idp.issuer,
-      clientId: "dafnck",
-      clientSecret: "idp-secret",
-      domains: [domain],
-      defaultRole: "viewer",
-    }),
-  );
+  const ctx = await connect(team, connectionId, idp.issuer, [domain], { defaultRole: "viewer" });
+  await publishAndVerify(dns, ctx, domain);
 });
 afterAll(async () => {
   await idp.stop();
+  await dns.stop();
   process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
   delete process.env.ALLOW_PRIVATE_NETWORK_URLS;
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+  useDnsServer(null);
 });
 
 describe("SSO sign-in through a real OIDC provider", () => {
@@ -221,13 +256,18 @@ describe("SSO sign-in through a real OIDC provider", () => {
     expect(joins).toHaveLength(1);
   });
 
-  it("links an existing password account with the same email", async () => {
+  it("links an existing password account with the same, verified, email", async () => {
     jar.clear();
     const db = await getDb();
     const email = `bob-${uid()}@${domain}`;
     const [bob] = await db
       .insert(users)
-      .values({ email, name: "Bob", passwordHash: await hashPassword("Zebra-Lantern-42") })
+      .values({
+        email,
+        name: "Bob",
+        passwordHash: await hashPassword("Zebra-Lantern-42"),
+        emailVerified: new Date(),
+      })
       .returning({ id: users.id });
     const res = await callback(
       await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email }))), email),
@@ -455,5 +495,219 @@ describe("anonymous auth endpoints are limited per IP", () => {
       form({ name: "Nul\u0000Name", email: `n-${uid()}@example.test`, password: "Zebra-Lantern-42" }),
     );
     expect(state).toMatchObject({ status: "error", fieldErrors: { name: [expect.stringContaining("NUL")] } });
+  });
+});
+
+const PASSWORD = "Zebra-Lantern-42";
+
+/** Starts a sign-in through one named connection, as a visit to /api/auth/signin/sso-<id> would. */
+function startSsoAt(connection: string): Promise<string> {
+  return redirectOf(
+    withSsoConnection(connection, () => signIn(ssoProviderId(connection), { redirectTo: "/orgs" })),
+  );
+}
+
+async function ssoSignInAs(email: string): Promise<Response> {
+  jar.clear();
+  return callback(await loginAtIdp(await redirectOf(ssoSignInAction(IDLE, form({ email }))), email));
+}
+
+describe("attack: an organization claims a domain it does not own and runs its own IdP (issue 7)", () => {
+  it("cannot sign in as the domain's existing user, link to them, or lock them out", async () => {
+    const db = await getDb();
+    const victimDomain = `victim-${uid()}.test`;
+    const victimTeam = await createTeam();
+    const victimEmail = `vera-${uid()}@${victimDomain}`;
+    const [victim] = await db
+      .insert(users)
+      .values({
+        email: victimEmail,
+        name: "Vera",
+        passwordHash: await hashPassword(PASSWORD),
+        emailVerified: new Date(),
+      })
+      .returning({ id: users.id });
+    if (!victim) throw new Error("no victim");
+    await db.insert(memberships).values({ orgId: victimTeam.org.id, userId: victim.id, role: "admin" });
+
+    // A self-registered attacker: own organization, own IdP that asserts any email typed in.
+    const attackerConnection = randomUUID();
+    const evilIdp = await startOidcProvider({
+      port: 0,
+      clientId: "dafnck",
+      clientSecret: "idp-secret",
+      redirectUris: [`${APP}/api/auth/callback/sso-${attackerConnection}`],
+    });
+    try {
+      const attacker = await createTeam();
+      const ctx = await connect(attacker, attackerConnection, evilIdp.issuer, [victimDomain]);
+      // "Require SSO" on the unverified claim is refused; even set behind the app's back, it enforces nothing.
+      const enforce = await upsertSsoConnection(
+        ctx,
+        parseWith(ssoConnectionInputSchema, {
+          issuer: evilIdp.issuer,
+          clientId: "dafnck",
+          domains: [victimDomain],
+          enforced: true,
+        }),
+      ).catch((e: unknown) => e);
+      expect(enforce).toMatchObject({
+        status: 422,
+        fieldErrors: { enforced: [expect.stringMatching(/Verify a domain/)] },
+      });
+      await db
+        .update(ssoConnections)
+        .set({ enforced: true })
+        .where(eq(ssoConnections.id, attackerConnection));
+
+      // The domain routes nobody to the attacker's IdP.
+      jar.clear();
+      expect(await ssoSignInAction(IDLE, form({ email: victimEmail }))).toMatchObject({
+        status: "error",
+        message: "No SSO connection for this domain.",
+      });
+
+      // Straight to the connection's sign-in URL, the attacker's IdP asserts the victim: no session.
+      const res = await callback(await loginAtIdp(await startSsoAt(attackerConnection), victimEmail));
+      expect(res.headers.get("location")).toBe(
+        `${APP}/${attacker.org.slug}/settings/sso?${new URLSearchParams({ test: "unverified", email: victimEmail })}`,
+      );
+      expect(jar.has(SESSION)).toBe(false);
+      expect(await auth()).toBeNull();
+      expect(await db.select().from(accounts).where(eq(accounts.userId, victim.id))).toHaveLength(0);
+      const victimOrgs = await db
+        .select({ orgId: memberships.orgId })
+        .from(memberships)
+        .where(eq(memberships.userId, victim.id));
+      expect(victimOrgs).toEqual([{ orgId: victimTeam.org.id }]);
+
+      // The victim still signs in with their password.
+      jar.clear();
+      const to = await redirectOf(signInAction(IDLE, form({ email: victimEmail, password: PASSWORD })));
+      expect(to).toBe(`${APP}/orgs`);
+      expect((await auth())?.user?.id).toBe(victim.id);
+    } finally {
+      await evilIdp.stop();
+    }
+  });
+});
+
+describe("attack: a password account registered with someone else's work email (issue 7)", () => {
+  it("is not linked when the real person signs in through their organization's SSO", async () => {
+    const db = await getDb();
+    const email = `rosa-${uid()}@${domain}`;
+    // The attacker signs up with the address; nobody verified it.
+    jar.clear();
+    expect(await redirectOf(signUpAction(IDLE, form({ name: "Not Rosa", email, password: PASSWORD })))).toBe(
+      `${APP}/orgs`,
+    );
+    const [squatted] = await db.select().from(users).where(eq(users.email, email));
+    if (!squatted) throw new Error("sign-up created no user");
+    expect(squatted.emailVerified).toBeNull();
+
+    // Rosa signs in through the organization's verified SSO: refused with an explanation.
+    const res = await ssoSignInAs(email);
+    const location = new URL(res.headers.get("location") ?? "", APP);
+    expect(location.pathname).toBe("/sign-in");
+    expect(location.searchParams.get("error")).toBe("SsoUnverifiedAccount");
+    expect(signInErrorMessage(location.searchParams.get("error"))).toMatch(
+      /An account with this email exists but its email address is not verified/,
+    );
+    expect(jar.has(SESSION)).toBe(false);
+    expect(await db.select().from(accounts).where(eq(accounts.userId, squatted.id))).toHaveLength(0);
+    const joined = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.orgId, team.org.id), eq(memberships.userId, squatted.id)));
+    expect(joined).toHaveLength(0);
+    const [after] = await db.select().from(users).where(eq(users.id, squatted.id));
+    expect(after?.emailVerified).toBeNull();
+  });
+});
+
+describe("an IdP that follows the spec: the email only in userinfo, not in the ID token", () => {
+  it("signs in (the profile comes from userinfo)", async () => {
+    const id = randomUUID();
+    const conforming = await startOidcProvider({
+      port: 0,
+      clientId: "dafnck",
+      clientSecret: "idp-secret",
+      redirectUris: [`${APP}/api/auth/callback/sso-${id}`],
+      conformIdTokenClaims: true,
+    });
+    try {
+      const t = await createTeam();
+      const d = `conform-${uid()}.test`;
+      await publishAndVerify(dns, await connect(t, id, conforming.issuer, [d]), d);
+      const email = `una-${uid()}@${d}`;
+      const res = await ssoSignInAs(email);
+      expect(res.headers.get("location")).toBe(`${APP}/${t.org.slug}`);
+      expect((await auth())?.user?.email).toBe(email);
+      // The IdP really kept the email out of the ID token.
+      const db = await getDb();
+      const [account] = await db
+        .select()
+        .from(accounts)
+        .where(eq(accounts.provider, `sso-${id}`));
+      const claims = JSON.parse(Buffer.from(account?.id_token?.split(".")[1] ?? "", "base64url").toString());
+      expect(claims.sub).toBe(email);
+      expect(claims.email).toBeUndefined();
+    } finally {
+      await conforming.stop();
+    }
+  });
+});
+
+describe("a member removed from the organization", () => {
+  it("does not rejoin through JIT on the next SSO sign-in, unless re-invited or the connection re-admits", async () => {
+    const db = await getDb();
+    const email = `rita-${uid()}@${domain}`;
+    await ssoSignInAs(email);
+    const [rita] = await db.select().from(users).where(eq(users.email, email));
+    if (!rita) throw new Error("no user");
+    const membershipOf = () =>
+      db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.orgId, team.org.id), eq(memberships.userId, rita.id)));
+    const [joined] = await membershipOf();
+    if (!joined) throw new Error("JIT did not add the member");
+
+    const ownerCtx = await resolveOrgContext(team.owner, team.org.slug, "members.manage", adminMeta);
+    await removeMember(ownerCtx, { memberId: joined.id });
+    const back = await ssoSignInAs(email);
+    expect(back.status).toBe(302);
+    expect(await membershipOf()).toHaveLength(0);
+
+    // An admin invites them back: accepted, the removal record is gone.
+    const sent = await createInvitation(ownerCtx, { email, role: "member" });
+    const token = sent.inviteUrl.split("/invite/")[1] ?? "";
+    await acceptInvitation({ id: rita.id, email, name: rita.name }, adminMeta, { token });
+    const [readded] = await membershipOf();
+    if (!readded) throw new Error("the invitation did not re-add the member");
+    const removals = () =>
+      db
+        .select()
+        .from(membershipRemovals)
+        .where(and(eq(membershipRemovals.orgId, team.org.id), eq(membershipRemovals.userId, rita.id)));
+    expect(await removals()).toHaveLength(0);
+
+    // Removed again; with "Re-admit removed members" on, JIT lets them back in.
+    await removeMember(ownerCtx, { memberId: readded.id });
+    expect(await removals()).toHaveLength(1);
+    await db
+      .update(ssoConnections)
+      .set({ jitReadmitRemoved: true })
+      .where(eq(ssoConnections.id, connectionId));
+    try {
+      await ssoSignInAs(email);
+      expect(await membershipOf()).toHaveLength(1);
+      expect(await removals()).toHaveLength(0);
+    } finally {
+      await db
+        .update(ssoConnections)
+        .set({ jitReadmitRemoved: false })
+        .where(eq(ssoConnections.id, connectionId));
+    }
   });
 });

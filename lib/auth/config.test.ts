@@ -77,7 +77,9 @@ describe("signIn callback", () => {
       })
       .returning();
     if (!connection) throw new Error("no connection");
-    await db.insert(ssoDomains).values({ domain, orgId: t.org.id, connectionId: connection.id });
+    // Fixture: a domain its organization verified (verification itself: lib/sso/domain-verification.test.ts).
+    const claim = { domain, orgId: t.org.id, connectionId: connection.id };
+    await db.insert(ssoDomains).values({ ...claim, status: "verified", verifiedAt: new Date() });
     const { signIn } = await callbacks();
     expect(await signIn(`pat@${domain}`, "github")).toBe(
       `/sign-in?error=SsoRequired&email=${encodeURIComponent(`pat@${domain}`)}`,

@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { accounts, users, verificationTokens } from "@/db/schema";
 import { authSecret } from "@/lib/env";
 import { currentRequestMeta, metaFromHeaders, type RequestMeta } from "@/lib/request-meta";
-import { emailDomain } from "@/lib/sso/domains";
+import { authorizeSsoSignIn } from "@/lib/sso/authorize-sign-in";
 import { joinOrganizationViaSso } from "@/lib/sso/jit";
 import { enforcedSsoFor, loadSsoClientConnection, type SsoClientConnection } from "@/lib/sso/lookup";
 import { scopedSsoConnectionId } from "@/lib/sso/provider";
@@ -76,9 +76,9 @@ export async function buildAuthConfig(req?: NextRequest): Promise<NextAuthConfig
         const connectionId = connectionIdFromProviderId(account.provider);
         if (connectionId) {
           if (!sso || sso.id !== connectionId) return signInError("SsoUnavailable");
-          const domain = emailDomain(email);
-          if (!domain || !sso.domains.includes(domain)) return signInError("SsoDomain", email);
-          return true;
+          const verdict = await authorizeSsoSignIn({ connection: sso, email, userId: user.id });
+          if (verdict.ok) return true;
+          return "redirect" in verdict ? verdict.redirect : signInError(verdict.error, email);
         }
         if (await enforcedSsoFor(email)) return signInError("SsoRequired", email);
         return true;

@@ -7,6 +7,8 @@ const SIGN_IN_ERROR_MESSAGES: Record<string, string> = {
   sso_required: "Your organization requires single sign-on. Continue with SSO.",
   SsoRequired: "Your organization requires single sign-on. Continue with SSO.",
   SsoDomain: "This identity provider cannot sign in that email address. Use your work email.",
+  SsoUnverifiedAccount:
+    "An account with this email exists but its email address is not verified. Verify it via the link we emailed to that address, or ask an admin.",
   SsoUnavailable: "Single sign-on for this organization is not available right now.",
   NoEmail: "Your identity provider did not share an email address, which is needed to sign in.",
   OAuthAccountNotLinked:

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { withTenant } from "@/db";
-import { invitations, memberships } from "@/db/schema";
+import { invitations, membershipRemovals, memberships } from "@/db/schema";
 import { writeAudit } from "@/lib/audit/log";
 import type { SessionUser } from "@/lib/auth/session";
 import { hashToken } from "@/lib/crypto";
@@ -55,6 +55,10 @@ export async function acceptInvitation(
       .values({ orgId: invitation.orgId, userId: user.id, role: invitation.role })
       .onConflictDoNothing()
       .returning({ id: memberships.id });
+    // An admin invited them back: an earlier removal no longer keeps SSO from admitting them.
+    await tx
+      .delete(membershipRemovals)
+      .where(and(eq(membershipRemovals.orgId, invitation.orgId), eq(membershipRemovals.userId, user.id)));
     const actor = { id: user.id, email: user.email };
     await writeAudit(tx, {
       orgId: invitation.orgId,

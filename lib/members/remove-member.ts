@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { memberships } from "@/db/schema";
+import { membershipRemovals, memberships } from "@/db/schema";
 import { roleRank } from "@/lib/auth/permissions";
 import { forbidden, notFound } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
@@ -36,7 +36,7 @@ export async function removeMember(
       throw forbidden("You cannot remove someone whose role is above yours.");
     }
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.org.id, target.id);
-    await deleteMembership(tx, ctx.org.id, target.id);
+    await deleteMembership(tx, ctx.org.id, target);
     await ctx.audit(tx, {
       action: "member.remove",
       target: { type: "membership", id: target.id },
@@ -59,7 +59,7 @@ export async function leaveOrganization(ctx: OrgContext): Promise<{ id: string }
 
 async function leave(ctx: OrgContext, tx: Tx, own: MembershipRow): Promise<void> {
   if (own.role === "owner") await assertAnotherOwner(tx, ctx.org.id, own.id);
-  await deleteMembership(tx, ctx.org.id, own.id);
+  await deleteMembership(tx, ctx.org.id, own);
   await ctx.audit(tx, {
     action: "member.leave",
     target: { type: "membership", id: own.id },
@@ -67,6 +67,14 @@ async function leave(ctx: OrgContext, tx: Tx, own: MembershipRow): Promise<void>
   });
 }
 
-async function deleteMembership(tx: Tx, orgId: string, id: string): Promise<void> {
-  await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.id, id)));
+/** Also records the removal, so SSO just-in-time membership does not bring the person back. */
+async function deleteMembership(tx: Tx, orgId: string, membership: MembershipRow): Promise<void> {
+  await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.id, membership.id)));
+  await tx
+    .insert(membershipRemovals)
+    .values({ orgId, userId: membership.userId })
+    .onConflictDoUpdate({
+      target: [membershipRemovals.orgId, membershipRemovals.userId],
+      set: { removedAt: new Date() },
+    });
 }

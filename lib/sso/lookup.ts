@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { organizations, type Role, ssoConnections, ssoDomains } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto";
@@ -18,6 +18,7 @@ export type SsoRoute = {
   enforced: boolean;
 };
 
+/** Only a domain its organization verified routes anyone: a pending claim proves nothing. */
 export async function findSsoRouteForEmail(email: string): Promise<SsoRoute | null> {
   const domain = emailDomain(email);
   if (!domain) return null;
@@ -34,7 +35,7 @@ export async function findSsoRouteForEmail(email: string): Promise<SsoRoute | nu
     .from(ssoDomains)
     .innerJoin(ssoConnections, eq(ssoConnections.id, ssoDomains.connectionId))
     .innerJoin(organizations, eq(organizations.id, ssoDomains.orgId))
-    .where(eq(ssoDomains.domain, domain))
+    .where(and(eq(ssoDomains.domain, domain), eq(ssoDomains.status, "verified")))
     .limit(1);
   return row ?? null;
 }
@@ -53,8 +54,12 @@ export type SsoClientConnection = {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** Every domain the connection claims, and the ones its organization verified. */
   domains: string[];
+  verifiedDomains: string[];
   defaultRole: Role;
+  jitEnabled: boolean;
+  jitReadmitRemoved: boolean;
 };
 
 /** An enabled connection with its secret decrypted, to build the OIDC client for one request. */
@@ -68,6 +73,10 @@ export async function loadSsoClientConnection(connectionId: string): Promise<Sso
     .limit(1);
   if (!row?.connection.enabled) return null;
   const c = row.connection;
+  const claims = await db
+    .select({ domain: ssoDomains.domain, status: ssoDomains.status })
+    .from(ssoDomains)
+    .where(and(eq(ssoDomains.orgId, c.orgId), eq(ssoDomains.connectionId, c.id)));
   return {
     id: c.id,
     orgId: c.orgId,
@@ -75,7 +84,10 @@ export async function loadSsoClientConnection(connectionId: string): Promise<Sso
     issuer: c.issuer,
     clientId: c.clientId,
     clientSecret: decryptSecret(c.clientSecretEncrypted),
-    domains: c.domains,
+    domains: claims.map((d) => d.domain),
+    verifiedDomains: claims.filter((d) => d.status === "verified").map((d) => d.domain),
     defaultRole: c.defaultRole,
+    jitEnabled: c.jitEnabled,
+    jitReadmitRemoved: c.jitReadmitRemoved,
   };
 }

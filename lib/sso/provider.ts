@@ -18,12 +18,18 @@ export function buildSsoProvider(connection: SsoClientConnection): OIDCConfig<Oi
     clientId: connection.clientId,
     clientSecret: connection.clientSecret,
     checks: ["pkce", "state", "nonce"],
-    // The organization proved it owns the email domain, so its IdP may sign in existing users.
-    allowDangerousEmailAccountLinking: true,
     // Every request Auth.js makes to the IdP (discovery, token, keys, userinfo) goes through the
     // guard: the discovery document could name internal endpoints. Auth.js keeps the symbol only
     // from `options` (its merge drops symbol keys).
     options: { [customFetch]: createGuardedFetch({ allowHttp: env().SSO_ALLOW_INSECURE_ISSUER }) },
+    // The ID token is still validated (signature, nonce), but the profile comes from the userinfo
+    // endpoint: a conforming IdP puts `email` only there. Auth.js makes that request with the
+    // provider's fetch, so a guarded `customFetch` covers it too.
+    idToken: false,
+    // Linking to an existing user by email is allowed only for a connection with a domain its
+    // organization verified; the signIn callback (lib/auth/config.ts) further requires that the
+    // email's own domain is verified and that the existing user's email is verified.
+    allowDangerousEmailAccountLinking: connection.verifiedDomains.length > 0,
     profile(profile) {
       return {
         id: profile.sub,

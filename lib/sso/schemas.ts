@@ -61,6 +61,8 @@ export const ssoConnectionInputSchema = z
     enforced: booleanish.default(false),
     enabled: booleanish.default(true),
     defaultRole: z.enum(ROLES, { error: "Choose owner, admin, member or viewer." }).default("member"),
+    jitEnabled: booleanish.default(true),
+    jitReadmitRemoved: booleanish.default(false),
   })
   .superRefine((value, ctx) => {
     // Enforcing a disabled connection would lock its members out of every sign-in method.
@@ -74,5 +76,14 @@ export const ssoConnectionInputSchema = z
   });
 
 export type SsoConnectionInput = z.infer<typeof ssoConnectionInputSchema>;
+
+export const verifySsoDomainSchema = z.object({
+  domain: z
+    .string({ error: "Name the domain to verify." })
+    .transform(normalizeDomain)
+    .refine(isValidDomain, "Enter a domain like example.com."),
+});
+
+export type VerifySsoDomainInput = z.infer<typeof verifySsoDomainSchema>;
 
 export const deleteSsoConnectionSchema = z.object({}).optional();

@@ -10,9 +10,11 @@ import { decryptSecret } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
 import { resolveOrgContext } from "@/lib/orgs/context";
+import { startDnsServer, type TestDnsServer, useDnsServer } from "@/tests/support/dns-server";
 import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
+import { publishAndVerify } from "@/tests/support/sso-domains";
 import { deleteSsoConnection } from "./delete-connection";
 import { getSsoConnection } from "./get-connection";
 import { findSsoRouteForEmail } from "./lookup";
@@ -22,6 +24,7 @@ import { upsertSsoConnection } from "./upsert-connection";
 const meta = { ip: "203.0.113.1", userAgent: "vitest" };
 const SECRET = "s3cret-value-from-the-idp";
 let idp: TestOidcProvider;
+let dns: TestDnsServer;
 let fake: Server;
 let fakeUrl: string;
 
@@ -34,6 +37,9 @@ function allowInsecureIssuers(allow: boolean) {
 }
 
 beforeAll(async () => {
+  await getDb(); // opens (and migrates) the database within the hook's longer timeout
+  dns = await startDnsServer();
+  useDnsServer(dns);
   allowInsecureIssuers(true);
   idp = await startOidcProvider({
     port: 0,
@@ -53,6 +59,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await idp.stop();
+  await dns.stop();
+  useDnsServer(null);
   await new Promise((r) => fake.close(r));
   allowInsecureIssuers(false);
 });
@@ -79,15 +87,16 @@ describe("SSO connection verbs", () => {
   it("creates a connection with the secret encrypted at rest and never returned", async () => {
     const t = await createTeam();
     const ctx = await ctxFor(t.admin, t.org.slug);
-    const data = input({ domains: "Acme-One.test, @acme-two.test", enforced: "on" });
+    const id = uid();
+    const data = input({ domains: `Acme-One-${id}.test, @acme-two-${id}.test` });
     const view = await upsertSsoConnection(ctx, data);
 
     expect(view).toMatchObject({
       issuer: idp.issuer,
       clientId: "dafnck-client",
       hasSecret: true,
-      domains: ["acme-one.test", "acme-two.test"],
-      enforced: true,
+      domains: [`acme-one-${id}.test`, `acme-two-${id}.test`],
+      enforced: false,
       enabled: true,
       defaultRole: "member",
     });
@@ -102,7 +111,7 @@ describe("SSO connection verbs", () => {
 
     const db = await getDb();
     const domains = await db.select().from(ssoDomains).where(eq(ssoDomains.orgId, t.org.id));
-    expect(domains.map((d) => d.domain).sort()).toEqual(["acme-one.test", "acme-two.test"]);
+    expect(domains.map((d) => d.domain).sort()).toEqual([`acme-one-${id}.test`, `acme-two-${id}.test`]);
     const audit = await db
       .select()
       .from(auditLogs)
@@ -110,10 +119,12 @@ describe("SSO connection verbs", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: t.admin.id, targetId: view.id, ip: "203.0.113.1" });
     expect(JSON.stringify(audit[0]?.metadata)).not.toContain(SECRET);
-    expect(await findSsoRouteForEmail("someone@ACME-two.test")).toMatchObject({
+    // Claimed, not verified: the domains route no one yet.
+    expect(await findSsoRouteForEmail(`someone@ACME-two-${id}.test`)).toBeNull();
+    await publishAndVerify(dns, ctx, `acme-two-${id}.test`);
+    expect(await findSsoRouteForEmail(`someone@ACME-two-${id}.test`)).toMatchObject({
       connectionId: view.id,
       orgSlug: t.org.slug,
-      enforced: true,
     });
   });
 
@@ -155,11 +166,13 @@ describe("SSO connection verbs", () => {
     expect(await connectionRows(t.org.id)).toHaveLength(0);
   });
 
-  it("refuses a domain another organization owns (409 naming it), writing nothing", async () => {
+  it("refuses a domain another organization verified (409 naming it), writing nothing", async () => {
     const a = await createTeam();
     const b = await createTeam();
     const domain = `shared-${uid()}.test`;
-    await upsertSsoConnection(await ctxFor(a.admin, a.org.slug), input({ domains: [domain] }));
+    const aCtx = await ctxFor(a.admin, a.org.slug);
+    await upsertSsoConnection(aCtx, input({ domains: [domain] }));
+    await publishAndVerify(dns, aCtx, domain);
     const error = await upsertSsoConnection(
       await ctxFor(b.admin, b.org.slug),
       input({ domains: [`mine-${uid()}.test`, domain] }),
@@ -167,7 +180,7 @@ describe("SSO connection verbs", () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error.status).toBe(409);
     expect(error.fieldErrors.domains).toEqual([
-      `${domain} is already connected to another organization's SSO.`,
+      `${domain}: This domain is verified by another organization.`,
     ]);
     expect(await connectionRows(b.org.id)).toHaveLength(0);
     expect(await findSsoRouteForEmail(`x@${domain}`)).toMatchObject({ orgId: a.org.id });
@@ -234,6 +247,8 @@ describe("SSO connection verbs", () => {
     const t = await createTeam();
     const ctx = await ctxFor(t.admin, t.org.slug);
     const view = await upsertSsoConnection(ctx, input());
+    await publishAndVerify(dns, ctx, view.domains[0] ?? "");
+    expect(await findSsoRouteForEmail(`x@${view.domains[0]}`)).not.toBeNull();
     await deleteSsoConnection(ctx);
     expect(await connectionRows(t.org.id)).toHaveLength(0);
     expect(await findSsoRouteForEmail(`x@${view.domains[0]}`)).toBeNull();

@@ -5,21 +5,23 @@ import { canGrant, ROLE_LABELS } from "@/lib/auth/permissions";
 import { encryptSecret } from "@/lib/crypto";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
+import { VERIFIED_ELSEWHERE } from "./check-domain";
 import { verifyIssuer } from "./discovery";
-import { type SsoConnectionView, toSsoConnectionView } from "./get-connection";
+import { newDomainToken } from "./domain-record";
+import { getSsoConnection, type SsoConnectionView } from "./get-connection";
 import type { SsoConnectionInput } from "./schemas";
 
 function domainConflict(domains: string[]): AppError {
-  return new AppError("conflict", "Another organization already uses one of these domains.", {
-    fieldErrors: {
-      domains: domains.map((d) => `${d} is already connected to another organization's SSO.`),
-    },
+  return new AppError("conflict", "Another organization has verified one of these domains.", {
+    fieldErrors: { domains: domains.map((d) => `${d}: ${VERIFIED_ELSEWHERE}`) },
   });
 }
 
 /**
- * Creates or replaces the organization's one SSO connection and the email domains routed to it.
- * The client secret is stored encrypted and a blank one keeps the stored secret.
+ * Creates or replaces the organization's one SSO connection and the email domains it claims.
+ * A new claim starts unverified with its own TXT token; it routes, enforces and admits no one
+ * until verified (lib/sso/check-domain.ts). The client secret is stored encrypted and a blank one
+ * keeps the stored secret.
  */
 export async function upsertSsoConnection(
   ctx: OrgContext,
@@ -35,13 +37,19 @@ export async function upsertSsoConnection(
     });
   }
 
-  // Domains are unique across organizations, which RLS hides from this org: a system read names
-  // the conflicting ones (the unique key still guards the race below).
+  // A domain another organization verified cannot be claimed; pending claims elsewhere do not
+  // block this one (first to verify wins). RLS hides other organizations: a system read.
   const db = await getDb();
   const taken = await db
     .select({ domain: ssoDomains.domain })
     .from(ssoDomains)
-    .where(and(inArray(ssoDomains.domain, input.domains), ne(ssoDomains.orgId, ctx.org.id)));
+    .where(
+      and(
+        inArray(ssoDomains.domain, input.domains),
+        eq(ssoDomains.status, "verified"),
+        ne(ssoDomains.orgId, ctx.org.id),
+      ),
+    );
   if (taken.length > 0) throw domainConflict(taken.map((t) => t.domain));
 
   const existing = await ctx.tx(async (tx) => {
@@ -52,6 +60,27 @@ export async function upsertSsoConnection(
       .limit(1);
     return r;
   });
+  if (input.enforced) {
+    const verified = await ctx.tx((tx) =>
+      tx
+        .select({ domain: ssoDomains.domain })
+        .from(ssoDomains)
+        .where(
+          and(
+            eq(ssoDomains.orgId, ctx.org.id),
+            eq(ssoDomains.status, "verified"),
+            inArray(ssoDomains.domain, input.domains),
+          ),
+        ),
+    );
+    if (verified.length === 0) {
+      throw new AppError("validation", "Some fields are invalid.", {
+        fieldErrors: {
+          enforced: ["Verify a domain first: until then SSO cannot be required for anyone."],
+        },
+      });
+    }
+  }
   if (!existing && !input.clientSecret) {
     throw new AppError("validation", "Some fields are invalid.", {
       fieldErrors: { clientSecret: ["Enter the client secret from your identity provider."] },
@@ -62,7 +91,7 @@ export async function upsertSsoConnection(
   const issuer = await verifyIssuer(input.issuer);
 
   try {
-    return await ctx.tx(async (tx) => {
+    await ctx.tx(async (tx) => {
       const values = {
         issuer,
         clientId: input.clientId,
@@ -70,6 +99,8 @@ export async function upsertSsoConnection(
         enforced: input.enforced,
         enabled: input.enabled,
         defaultRole: input.defaultRole,
+        jitEnabled: input.jitEnabled,
+        jitReadmitRemoved: input.jitReadmitRemoved,
         updatedAt: new Date(),
         ...(input.clientSecret ? { clientSecretEncrypted: encryptSecret(input.clientSecret) } : {}),
       };
@@ -106,9 +137,14 @@ export async function upsertSsoConnection(
       const keptSet = new Set(kept.map((k) => k.domain));
       const added = input.domains.filter((d) => !keptSet.has(d));
       if (added.length > 0) {
-        await tx
-          .insert(ssoDomains)
-          .values(added.map((domain) => ({ domain, orgId: ctx.org.id, connectionId: row.id })));
+        await tx.insert(ssoDomains).values(
+          added.map((domain) => ({
+            domain,
+            orgId: ctx.org.id,
+            connectionId: row.id,
+            token: newDomainToken(),
+          })),
+        );
       }
 
       await ctx.audit(tx, {
@@ -121,13 +157,19 @@ export async function upsertSsoConnection(
           enforced: input.enforced,
           enabled: input.enabled,
           defaultRole: input.defaultRole,
+          jitEnabled: input.jitEnabled,
+          jitReadmitRemoved: input.jitReadmitRemoved,
           secretChanged: Boolean(input.clientSecret),
         },
       });
-      return toSsoConnectionView(row);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw domainConflict(input.domains);
+    if (isUniqueViolation(error)) {
+      throw new AppError("conflict", "The SSO settings changed while you saved; reload and try again.");
+    }
     throw error;
   }
+  const view = await getSsoConnection(ctx);
+  if (!view) throw new Error("SSO connection was not saved");
+  return view;
 }

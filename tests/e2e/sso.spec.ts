@@ -1,19 +1,28 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { startDnsServer, type TestDnsServer } from "../support/dns-server";
 import { startOidcProvider, type TestOidcProvider } from "../support/oidc-provider";
 import { newPage, PASSWORD, signUp, uniqueEmail } from "./support";
 
 let idp: TestOidcProvider | undefined;
+let dns: TestDnsServer | undefined;
+// The app under test resolves SSO verification records here (tests/e2e/start-server.mjs).
+const DNS_PORT = Number(process.env.E2E_PORT ?? 3100) + 2000;
+test.beforeAll(async () => {
+  dns = await startDnsServer(DNS_PORT);
+});
 test.afterAll(async () => {
   await idp?.stop();
+  await dns?.stop();
 });
 
 /**
  * An admin connects the organization to its identity provider (a real OpenID Connect provider
- * running locally), a colleague signs in through it and joins just in time, and once SSO is
- * required, password sign-in for the domain is refused.
+ * running locally), proves the email domain with a DNS TXT record (a real DNS server), a
+ * colleague signs in through it and joins just in time, and once SSO is required, password
+ * sign-in for the domain is refused.
  */
-test("SSO: configure a connection, sign in through the IdP, join just in time, enforce", async ({
+test("SSO: configure a connection, verify the domain, sign in through the IdP, join just in time, enforce", async ({
   browser,
 }) => {
   const domain = `corp-${randomUUID().slice(0, 6)}.test`;
@@ -54,6 +63,42 @@ test("SSO: configure a connection, sign in through the IdP, join just in time, e
   // The secret never comes back to the browser.
   await admin.reload();
   expect(await admin.content()).not.toContain("e2e-client-secret-0123456789");
+
+  // Until the domain is verified, SSO cannot be required and routes nobody.
+  await expect(admin.getByLabel("Require SSO")).toBeDisabled();
+  const claim = admin.getByTestId(`sso-domain-${domain}`);
+  await expect(claim.getByText("Not verified yet")).toBeVisible();
+  const probe = await newPage(browser);
+  await probe.goto("/sign-in");
+  await expect(async () => {
+    await probe.getByRole("button", { name: "Continue with SSO" }).first().click();
+    await expect(probe.getByLabel("Work email")).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await probe.getByLabel("Work email").fill(uniqueEmail("early-probe", domain));
+  await probe.getByRole("button", { name: "Continue with SSO" }).click();
+  await expect(probe.getByText("No SSO connection for this domain.").first()).toBeVisible();
+
+  // "Test sign-in" goes through the IdP and back without signing anyone in.
+  const testEmail = uniqueEmail("tester", domain);
+  await admin.getByRole("button", { name: "Test sign-in" }).click();
+  await expect(admin).toHaveURL(new RegExp(`^${idp.issuer}`));
+  await admin.locator("input[name=login]").fill(testEmail);
+  await admin.locator("input[name=password]").fill("anything");
+  await admin.getByRole("button", { name: /sign-in/i }).click();
+  await expect(admin).toHaveURL(new RegExp(`/${orgSlug}/settings/sso\\?test=unverified`));
+  await expect(admin.getByText("Test sign-in worked")).toBeVisible();
+  await expect(
+    admin.getByText(`Your identity provider signed in ${testEmail}.`, { exact: false }),
+  ).toBeVisible();
+
+  // The admin publishes the TXT record shown on the page and verifies it.
+  const [recordName, recordValue] = await claim.locator("code").allTextContents();
+  expect(recordName).toBe(`_dafnckmachine.${domain}`);
+  expect(recordValue).toMatch(/^dafnckmachine-verification=/);
+  dns?.setTxt(recordName as string, recordValue as string);
+  await claim.getByRole("button", { name: `Verify ${domain} now` }).click();
+  await expect(claim.getByText("Verified", { exact: true })).toBeVisible();
+  await expect(admin.getByLabel("Require SSO")).toBeEnabled();
 
   // A colleague signs in with SSO: the domain picks the connection, the IdP authenticates.
   const colleague = await newPage(browser);

@@ -22,6 +22,8 @@ const env = {
   SSO_ALLOW_INSECURE_ISSUER: "1",
   // The test IdP runs on loopback.
   ALLOW_PRIVATE_NETWORK_URLS: "1",
+  // SSO domain verification asks the DNS server tests/e2e/sso.spec.ts runs (same port formula).
+  SSO_DNS_SERVERS: process.env.SSO_DNS_SERVERS ?? `127.0.0.1:${Number(port) + 2000}`,
   INSTANCE_ADMIN_EMAILS: "operator@example.test",
   // The scripted demo model streams slowly enough for the run tests to watch text arrive.
   DEMO_MODEL_DELAY_MS: process.env.DEMO_MODEL_DELAY_MS ?? "15",

@@ -12,6 +12,11 @@ type Options = {
   redirectUris: string[];
   /** Domain for logins typed without one ("alice" → alice@example.com). */
   emailDomain?: string;
+  /**
+   * true: as the spec asks, the ID token carries only `sub` and the email is served by the
+   * userinfo endpoint alone. Default false (claims in the ID token too, as many IdPs do).
+   */
+  conformIdTokenClaims?: boolean;
 };
 
 /**
@@ -54,8 +59,7 @@ export async function startOidcProvider(options: Options): Promise<TestOidcProvi
       };
     },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-    // Auth.js reads the profile from the ID token; oidc-provider otherwise puts only `sub` there.
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: options.conformIdTokenClaims ?? false,
     features: { devInteractions: { enabled: true } },
     pkce: { required: () => true },
     cookies: { keys: ["test-oidc-provider-cookie-key"] },

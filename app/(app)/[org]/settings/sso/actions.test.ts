@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
 import { ssoConnections } from "@/db/schema";
 import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
 import { setTestEnv } from "@/tests/support/env";
@@ -8,12 +9,18 @@ import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-p
 import { auditCount, rowCount } from "@/tests/support/org-helpers";
 import { INTERNAL_URLS, METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { actAs } from "@/tests/support/session";
-import { deleteSsoConnectionAction, saveSsoConnectionAction } from "./actions";
+import {
+  deleteSsoConnectionAction,
+  saveSsoConnectionAction,
+  testSsoSignInAction,
+  verifySsoDomainAction,
+} from "./actions";
 
 const SECRET = "action-test-client-secret";
 let idp: TestOidcProvider;
 
 beforeAll(async () => {
+  await getDb(); // opens (and migrates) the database within the hook's longer timeout
   process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
   // The test IdP listens on loopback.
   process.env.ALLOW_PRIVATE_NETWORK_URLS = "1";
@@ -43,7 +50,6 @@ describe("SSO settings actions", () => {
     const form = new FormData();
     for (const [k, v] of Object.entries({
       ...input(),
-      enforced: "on",
       enabled: "on",
       defaultRole: "member",
     })) {
@@ -52,7 +58,7 @@ describe("SSO settings actions", () => {
     const saved = await saveSsoConnectionAction(t.org.slug, form);
     expect(saved.ok).toBe(true);
     expect(JSON.stringify(saved)).not.toContain(SECRET);
-    expect(saved.ok && saved.data).toMatchObject({ hasSecret: true, enforced: true, enabled: true });
+    expect(saved.ok && saved.data).toMatchObject({ hasSecret: true, enforced: false, enabled: true });
     expect(await auditCount(t.org.id, "sso.create")).toBe(1);
 
     const deleted = await deleteSsoConnectionAction(t.org.slug, {});
@@ -72,6 +78,12 @@ describe("SSO settings actions", () => {
       ok: false,
       error: { code: "not_found" },
     });
+    for (const result of [
+      await verifySsoDomainAction(t.org.slug, { domain: uniqueDomain() }),
+      await testSsoSignInAction(t.org.slug, {}),
+    ]) {
+      expect(result).toMatchObject({ ok: false, error: { code: "not_found" } });
+    }
     expect(await connections(t.org.id)).toBe(0);
   });
 
@@ -89,6 +101,12 @@ describe("SSO settings actions", () => {
         ok: false,
         error: { code: "forbidden" },
       });
+      for (const result of [
+        await verifySsoDomainAction(t.org.slug, { domain: uniqueDomain() }),
+        await testSsoSignInAction(t.org.slug, {}),
+      ]) {
+        expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
+      }
     }
     expect(await connections(t.org.id)).toBe(1);
     expect(await auditCount(t.org.id)).toBe(1);

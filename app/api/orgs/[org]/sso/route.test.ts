@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
 import { ssoConnections, ssoDomains } from "@/db/schema";
 import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
+import { startDnsServer, type TestDnsServer, useDnsServer } from "@/tests/support/dns-server";
 import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
@@ -9,15 +11,20 @@ import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/s
 import { INTERNAL_URLS, METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { actAs } from "@/tests/support/session";
 import { DELETE, GET, PUT } from "./route";
+import { POST as VERIFY } from "./verify/route";
 
 const SECRET = "route-test-client-secret";
 let idp: TestOidcProvider;
+let dns: TestDnsServer;
 
 beforeAll(async () => {
+  await getDb(); // opens (and migrates) the database within the hook's longer timeout
   process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
   // The test IdP listens on loopback.
   process.env.ALLOW_PRIVATE_NETWORK_URLS = "1";
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
+  dns = await startDnsServer();
+  useDnsServer(dns);
   idp = await startOidcProvider({
     port: 0,
     clientId: "c",
@@ -27,6 +34,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await idp.stop();
+  await dns.stop();
+  useDnsServer(null);
   process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
   delete process.env.ALLOW_PRIVATE_NETWORK_URLS;
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
@@ -45,6 +54,19 @@ async function put(org: string, payload: unknown) {
   return PUT(jsonRequest(url(org), "PUT", payload), routeArgs({ org }));
 }
 
+async function verify(org: string, payload: unknown) {
+  return VERIFY(jsonRequest(`${url(org)}/verify`, "POST", payload), routeArgs({ org }));
+}
+
+/** Publishes the TXT record the API shows for `domain`, then asks the API to verify it. */
+async function publishAndVerify(org: string, domain: string) {
+  const read = await GET(jsonRequest(url(org), "GET"), routeArgs({ org }));
+  const { connection } = await read.json();
+  const record = connection.domainRecords.find((d: { domain: string }) => d.domain === domain);
+  dns.setTxt(record.recordName, record.recordValue);
+  return verify(org, { domain });
+}
+
 describe("/api/orgs/[org]/sso", () => {
   it("lets an admin create, read, update and delete the connection without ever returning the secret", async () => {
     const t = await createTeam();
@@ -53,7 +75,12 @@ describe("/api/orgs/[org]/sso", () => {
     expect(await empty.json()).toEqual({ connection: null, redirectUri: null });
 
     const domain = uniqueDomain();
-    const created = await put(t.org.slug, { ...body(domain), enforced: true, defaultRole: "viewer" });
+    // "Require SSO" needs a verified domain: refused on create.
+    const early = await put(t.org.slug, { ...body(domain), enforced: true });
+    expect(early.status).toBe(422);
+    expect((await errorOf(early)).fieldErrors?.enforced?.[0]).toMatch(/Verify a domain first/);
+
+    const created = await put(t.org.slug, { ...body(domain), defaultRole: "viewer" });
     expect(created.status).toBe(200);
     const text = await created.text();
     expect(text).not.toContain(SECRET);
@@ -61,7 +88,9 @@ describe("/api/orgs/[org]/sso", () => {
     expect(connection).toMatchObject({
       hasSecret: true,
       domains: [domain],
-      enforced: true,
+      domainRecords: [{ domain, status: "pending", recordName: `_dafnckmachine.${domain}` }],
+      hasVerifiedDomain: false,
+      enforced: false,
       defaultRole: "viewer",
     });
     expect(redirectUri).toBe(`http://localhost/api/auth/callback/sso-${connection.id}`);
@@ -70,9 +99,24 @@ describe("/api/orgs/[org]/sso", () => {
     const read = await GET(jsonRequest(url(t.org.slug), "GET"), routeArgs({ org: t.org.slug }));
     expect(await read.text()).not.toContain(SECRET);
 
-    const updated = await put(t.org.slug, { ...body(domain), clientSecret: "", clientId: "dm-2" });
+    const verified = await publishAndVerify(t.org.slug, domain);
+    expect(verified.status).toBe(200);
+    expect((await verified.json()).domain).toMatchObject({ domain, status: "verified", lastError: null });
+    expect(await auditCount(t.org.id, "sso.domain_verified")).toBe(1);
+
+    const updated = await put(t.org.slug, {
+      ...body(domain),
+      clientSecret: "",
+      clientId: "dm-2",
+      enforced: true,
+    });
     expect(updated.status).toBe(200);
-    expect((await updated.json()).connection).toMatchObject({ clientId: "dm-2", hasSecret: true });
+    expect((await updated.json()).connection).toMatchObject({
+      clientId: "dm-2",
+      hasSecret: true,
+      enforced: true,
+      hasVerifiedDomain: true,
+    });
     expect(await auditCount(t.org.id, "sso.update")).toBe(1);
 
     const deleted = await DELETE(jsonRequest(url(t.org.slug), "DELETE"), routeArgs({ org: t.org.slug }));
@@ -90,6 +134,7 @@ describe("/api/orgs/[org]/sso", () => {
     expect((await GET(jsonRequest(url(t.org.slug), "GET"), args)).status).toBe(404);
     expect((await put(t.org.slug, body(uniqueDomain()))).status).toBe(404);
     expect((await DELETE(jsonRequest(url(t.org.slug), "DELETE"), args)).status).toBe(404);
+    expect((await verify(t.org.slug, { domain: uniqueDomain() })).status).toBe(404);
     expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, t.org.id))).toBe(0);
   });
 
@@ -101,6 +146,7 @@ describe("/api/orgs/[org]/sso", () => {
       expect((await GET(jsonRequest(url(t.org.slug), "GET"), args)).status).toBe(403);
       expect((await put(t.org.slug, body(uniqueDomain()))).status).toBe(403);
       expect((await DELETE(jsonRequest(url(t.org.slug), "DELETE"), args)).status).toBe(403);
+      expect((await verify(t.org.slug, { domain: uniqueDomain() })).status).toBe(403);
     }
     expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, t.org.id))).toBe(0);
   });
@@ -165,19 +211,40 @@ describe("/api/orgs/[org]/sso", () => {
     expect(await auditCount(t.org.id)).toBe(0);
   });
 
-  it("answers 409 with a field message when another organization owns a domain", async () => {
+  it("lets several organizations claim a domain, and answers 409 once one of them verified it", async () => {
     const a = await createTeam();
     const b = await createTeam();
+    const c = await createTeam();
     const domain = uniqueDomain();
     actAs(a.admin);
     expect((await put(a.org.slug, body(domain))).status).toBe(200);
+    // A pending claim does not block anyone: b may claim it too, and b verifies first.
     actAs(b.owner);
-    const res = await put(b.org.slug, body(domain));
+    expect((await put(b.org.slug, body(domain))).status).toBe(200);
+    expect((await (await publishAndVerify(b.org.slug, domain)).json()).domain.status).toBe("verified");
+    actAs(a.admin);
+    const read = await (
+      await GET(jsonRequest(url(a.org.slug), "GET"), routeArgs({ org: a.org.slug }))
+    ).json();
+    expect(read.connection.domainRecords[0].status).toBe("verified_elsewhere");
+
+    actAs(c.owner);
+    const res = await put(c.org.slug, body(domain));
     expect(res.status).toBe(409);
     expect((await errorOf(res)).fieldErrors?.domains).toEqual([
-      `${domain} is already connected to another organization's SSO.`,
+      `${domain}: This domain is verified by another organization.`,
     ]);
-    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, b.org.id))).toBe(0);
+    expect(await rowCount(ssoConnections, eq(ssoConnections.orgId, c.org.id))).toBe(0);
+  });
+
+  it("validates the domain to verify and answers 404 for one the organization did not claim", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    const bad = await verify(t.org.slug, { domain: "not a domain" });
+    expect(bad.status).toBe(422);
+    expect((await errorOf(bad)).fieldErrors?.domain?.[0]).toMatch(/Enter a domain/);
+    expect((await verify(t.org.slug, {})).status).toBe(422);
+    expect((await verify(t.org.slug, { domain: uniqueDomain() })).status).toBe(404);
   });
 
   it("refuses internal issuers and redirects into internal addresses with one message, saving nothing", async () => {

@@ -1,0 +1,45 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users } from "@/db/schema";
+import { emailDomain } from "./domains";
+import type { SsoClientConnection } from "./lookup";
+
+/** What the settings page shows after an admin's "Test sign-in" (no one is signed in). */
+export function ssoTestResultPath(orgSlug: string, email: string): string {
+  return `/${orgSlug}/settings/sso?${new URLSearchParams({ test: "unverified", email })}`;
+}
+
+export type SsoSignInVerdict =
+  | { ok: true }
+  | { ok: false; error: "SsoDomain" | "SsoUnverifiedAccount" }
+  | { ok: false; redirect: string };
+
+/**
+ * Decides an SSO sign-in before Auth.js creates or links any user. The IdP's word about an email
+ * counts only for a domain its organization proved it owns; until then the round trip is a test
+ * whose result goes to the settings page. An existing user is linked only if they proved their
+ * own email: an unverified password account may have been registered by someone else.
+ * `userId` is the user Auth.js matched by this IdP account (already linked), if any.
+ */
+export async function authorizeSsoSignIn(input: {
+  connection: Pick<SsoClientConnection, "orgSlug" | "domains" | "verifiedDomains">;
+  email: string;
+  userId: string | undefined;
+}): Promise<SsoSignInVerdict> {
+  const { connection, email } = input;
+  const domain = emailDomain(email);
+  if (!domain || !connection.domains.includes(domain)) return { ok: false, error: "SsoDomain" };
+  if (!connection.verifiedDomains.includes(domain)) {
+    return { ok: false, redirect: ssoTestResultPath(connection.orgSlug, email) };
+  }
+  const db = await getDb();
+  const [existing] = await db
+    .select({ id: users.id, emailVerified: users.emailVerified })
+    .from(users)
+    .where(eq(users.email, email))
+    .limit(1);
+  if (existing && existing.id !== input.userId && !existing.emailVerified) {
+    return { ok: false, error: "SsoUnverifiedAccount" };
+  }
+  return { ok: true };
+}
