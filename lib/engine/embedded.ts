@@ -2,7 +2,8 @@ import type { ClientOptions } from "inngest";
 import { dbDriver, getDb } from "@/db";
 import { engineMode, engineSigningKey, env, inngestSettings, isBuildPhase } from "@/lib/env";
 import { createEngineApi, type EngineApi } from "./api";
-import { createEngine, DEFAULT_LIMITS, type Engine } from "./engine";
+import { DEFAULT_LIMITS } from "./context";
+import { createEngine, type Engine } from "./engine";
 import { jsonLogger } from "./log";
 import { inProcessTransport, type ServeHandler } from "./transport";
 
