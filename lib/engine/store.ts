@@ -62,7 +62,12 @@ export async function insertEvents(ex: Executor, events: { id: string; name: str
   if (!events.length) return;
   await ex.execute(sql`
     insert into engine_events (id, name, payload)
-    select distinct on (e->>'id') e->>'id', e->>'name', e->>'payload' from jsonb_array_elements(${json(events)}) e
+    select id, name, payload from (
+      -- One row per id (the first), kept in the order sent: the order events are processed in.
+      select distinct on (e->>'id') e->>'id' as id, e->>'name' as name, e->>'payload' as payload, n
+      from jsonb_array_elements(${json(events)}) with ordinality as t(e, n)
+      order by e->>'id', n
+    ) first_of_each order by n
     on conflict (id) do update
       set name = excluded.name, payload = excluded.payload, received_at = now(), processed_at = null,
           seq = nextval(pg_get_serial_sequence('engine_events', 'seq'))

@@ -680,12 +680,15 @@ describe.concurrent("embedded engine conformance", () => {
       sql`update engine_events set received_at = received_at - interval '25 hours' where id = 'day-id'`,
     );
     await send();
-    await eventually(async () => executions.get("seq:day:b") === 2);
-    const runs = await rows<{ status: string }>(
-      db,
-      sql`select status from engine_runs where event_id = 'day-id' and function_id = ${app.fnId("sequential")}`,
-    );
-    expect(runs.map((r) => r.status)).toEqual(["completed", "completed"]);
+    const statuses = await eventually(async () => {
+      const runs = await rows<{ status: string }>(
+        db,
+        sql`select status from engine_runs where event_id = 'day-id' and function_id = ${app.fnId("sequential")}`,
+      );
+      return runs.length === 2 && runs.every((r) => r.status === "completed") && runs.map((r) => r.status);
+    });
+    expect(statuses).toEqual(["completed", "completed"]);
+    expect(executions.get("seq:day:a")).toBe(2);
   });
 
   it("replays a failed run from the start with the same event", async () => {
