@@ -28,7 +28,7 @@ export type EngineOptions = {
   /** Set when no other process can hold claims (PGlite): claims left by a killed process resume at once. */
   releaseClaimsOnStart?: boolean;
   /**
-   * Stable across restarts of this app process (default: host + app folder + PORT): on start the
+   * Stable across restarts of this app process (default: host + app folder): on start the
    * engine releases at once the claims its own dead predecessors held (worker-identity.ts).
    */
   workerId?: string;

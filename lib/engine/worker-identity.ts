@@ -18,15 +18,13 @@ import { rows } from "./store";
  * globalThis: Next loads a module once per bundle, and every copy must see the same set.
  */
 const g = globalThis as unknown as { __dmEngineIncarnations?: Set<string> };
-const liveHere = (g.__dmEngineIncarnations ??= new Set<string>());
+g.__dmEngineIncarnations ??= new Set<string>();
+const liveHere = g.__dmEngineIncarnations;
 
 /** A worker id for this process: stable across restarts of the same app on the same host and port. */
-export function defaultWorkerId(): string {
+export function defaultWorkerId(port = ""): string {
   const host = os.hostname();
-  const hash = createHash("sha256")
-    .update(`${host}\n${process.cwd()}\n${process.env.PORT ?? ""}`)
-    .digest("hex")
-    .slice(0, 10);
+  const hash = createHash("sha256").update(`${host}\n${process.cwd()}\n${port}`).digest("hex").slice(0, 10);
   return `${sanitize(host).slice(0, 24)}-${hash}`;
 }
 
