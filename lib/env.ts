@@ -75,6 +75,9 @@ const schema = z.object({
   ENGINE: optionalString.pipe(
     z.enum(["embedded", "inngest"], { message: 'ENGINE must be "embedded" or "inngest"' }).optional(),
   ),
+  // The embedded engine's worker id, stable across restarts (default: host + app folder + PORT).
+  ENGINE_WORKER_ID: optionalString,
+  PORT: optionalString,
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString.pipe(
     z

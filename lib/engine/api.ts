@@ -5,6 +5,7 @@ import type { EngineLogger } from "./log";
 import { bearerMatches } from "./signing";
 import { insertEvents, rows } from "./store";
 import { ulid } from "./time";
+import { retrying } from "./transaction";
 
 /**
  * The part of Inngest's API the SDK calls while the embedded engine drives it: the event API
@@ -117,7 +118,7 @@ export function createEngineApi(opts: {
   cancel?: (request: CancellationRequest) => Promise<number>;
 }): EngineApi {
   const { db, log } = opts;
-  // Applies to this statement's own transaction only (see store.writer).
+  // Applies to this statement's own transaction only (see transaction.writer).
   const asyncCommit = opts.asyncCommit
     ? sql`, set_config('synchronous_commit', 'off', true) as async`
     : sql``;
@@ -156,9 +157,11 @@ export function createEngineApi(opts: {
         : new Date().toISOString();
       const name = op.displayName ?? op.name ?? op.id;
       // One statement: still our claim (which also extends the lease), run active, first write wins.
-      const [result] = await rows<{ owned: number; stored: number; attempt: number | null }>(
-        db,
-        sql`
+      // Lock order: this job, then its step (transaction.ts); the run's only job, so no run lock.
+      const [result] = await retrying(log, () =>
+        rows<{ owned: number; stored: number; attempt: number | null }>(
+          db,
+          sql`
         with j as (
           update engine_jobs set lease_until = now() + make_interval(secs => ${opts.leaseMs / 1000})
           where claim = ${claim} and run_id = ${runId}
@@ -178,6 +181,7 @@ export function createEngineApi(opts: {
         )
         select (select count(*) from j)::int as owned, (select count(*) from s)::int as stored,
                (select attempt from j) as attempt${asyncCommit}`,
+        ),
       );
       if (!result?.owned) return respond(409, { error: "This execution no longer owns the run" });
       if (result.stored) {

@@ -2,9 +2,11 @@ import type { ClientOptions } from "inngest";
 import { dbDriver, getDb } from "@/db";
 import { engineMode, engineSigningKey, env, inngestSettings, isBuildPhase } from "@/lib/env";
 import { createEngineApi, type EngineApi } from "./api";
-import { createEngine, DEFAULT_LIMITS, type Engine } from "./engine";
+import { DEFAULT_LIMITS } from "./context";
+import { createEngine, type Engine } from "./engine";
 import { jsonLogger } from "./log";
 import { inProcessTransport, type ServeHandler } from "./transport";
+import { defaultWorkerId } from "./worker-identity";
 
 /**
  * How the app uses the engine: the Inngest client's options for the configured mode, and the one
@@ -76,6 +78,7 @@ export function startEmbeddedEngine(handler: ServeHandler): Promise<Engine> {
       // One process per PGlite folder: whatever a killed process had claimed resumes immediately.
       releaseClaimsOnStart: pglite,
       asyncCommit: !pglite,
+      workerId: env().ENGINE_WORKER_ID ?? defaultWorkerId(env().PORT),
       // Only this process can write a PGlite folder and it wakes the engine itself: poll rarely.
       pollMs: pglite ? 2000 : 250,
       logger: jsonLogger(env().LOG_LEVEL),

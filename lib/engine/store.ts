@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db, Executor, Tx } from "@/db";
 import type { EngineConcurrencySlot, EngineJobKind, EngineRunStatus } from "@/db/schema/engine";
+import type { Write } from "./transaction";
 
 /**
  * Every SQL statement of the engine. Timestamps come back as epoch milliseconds (float8) and ids
@@ -19,23 +20,6 @@ const at = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 const inMs = (ms: number) => sql`now() + make_interval(secs => ${ms / 1000})`;
 
 export const ACTIVE = sql`('queued', 'running')`;
-
-export type Write = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
-
-/**
- * Runs `fn` in a transaction. With `asyncCommit` (Postgres only) the commit does not wait for the
- * WAL flush: a killed app process loses nothing, a crashed database server may lose the last
- * fraction of a second of engine writes (those steps then run again) — Inngest's own state store
- * (Redis, fsync every second) makes the same trade. PGlite must not use it: it has no WAL writer,
- * so unflushed commits would die with the process.
- */
-export function writer(db: Db, asyncCommit: boolean): Write {
-  return (fn) =>
-    db.transaction(async (tx) => {
-      if (asyncCommit) await tx.execute(sql`set local synchronous_commit = off`);
-      return fn(tx);
-    });
-}
 
 export type JobRow = {
   id: number;
@@ -70,12 +54,24 @@ export type StoredStep = {
   error: unknown;
 };
 
+/**
+ * Stores received events. An id seen in the last 24 hours is ignored (Inngest's idempotency window
+ * for event ids); an older one is received again as a new event, processed after those pending.
+ */
 export async function insertEvents(ex: Executor, events: { id: string; name: string; payload: string }[]) {
   if (!events.length) return;
   await ex.execute(sql`
     insert into engine_events (id, name, payload)
-    select e->>'id', e->>'name', e->>'payload' from jsonb_array_elements(${json(events)}) e
-    on conflict (id) do nothing`);
+    select id, name, payload from (
+      -- One row per id (the first), kept in the order sent: the order events are processed in.
+      select distinct on (e->>'id') e->>'id' as id, e->>'name' as name, e->>'payload' as payload, n
+      from jsonb_array_elements(${json(events)}) with ordinality as t(e, n)
+      order by e->>'id', n
+    ) first_of_each order by n
+    on conflict (id) do update
+      set name = excluded.name, payload = excluded.payload, received_at = now(), processed_at = null,
+          seq = nextval(pg_get_serial_sequence('engine_events', 'seq'))
+      where engine_events.received_at < now() - interval '24 hours'`);
 }
 
 export type NewRun = {
@@ -221,16 +217,26 @@ async function admitByConcurrency<T extends { concurrency: EngineConcurrencySlot
   return admitted;
 }
 
+/**
+ * The heartbeat. Rows a transaction holds are skipped, not waited for: that transaction is this
+ * worker's own (it extends, releases or deletes the job itself), and a heartbeat that waited on it
+ * while holding other rows of the same claims deadlocked with it on Postgres.
+ */
 export async function extendLeases(db: Db, claims: string[], leaseMs: number) {
   if (!claims.length) return;
   await db.execute(
-    sql`update engine_jobs set lease_until = ${inMs(leaseMs)} where claim in ${textList(claims)}`,
+    sql`update engine_jobs set lease_until = ${inMs(leaseMs)}
+        where id in (select id from engine_jobs where claim in ${textList(claims)} for update skip locked)`,
   );
 }
 
 /** Makes every claimed job claimable now: for a database only this process can open (PGlite). */
-export async function expireAllLeases(db: Db) {
-  await db.execute(sql`update engine_jobs set lease_until = '-infinity' where claim is not null`);
+export async function expireAllLeases(db: Db): Promise<number> {
+  const released = await rows(
+    db,
+    sql`update engine_jobs set lease_until = '-infinity' where claim is not null returning id`,
+  );
+  return released.length;
 }
 
 /** Milliseconds until the next job becomes due (or a lease expires), or undefined if none. */
@@ -475,6 +481,16 @@ export type WaitingRun = {
   event: string;
 };
 
+/** The runs with a wait for `name` registered before the event arrived (to lock them before the waits). */
+export async function runsWaitingFor(tx: Tx, name: string, receivedMs: number) {
+  const found = await rows<{ run_id: string }>(
+    tx,
+    sql`select distinct j.run_id from engine_jobs j
+        where j.kind = 'wait' and j.wait_event = ${name} and j.claim is null and j.created_at < ${at(receivedMs)}`,
+  );
+  return found.map((r) => r.run_id);
+}
+
 /** Waits for `name` registered before the event arrived, locked (not skipped) against their timeout. */
 export async function waitsFor(tx: Tx, name: string, receivedMs: number) {
   return rows<WaitingRun>(
@@ -491,7 +507,8 @@ export async function activeRunsOf(tx: Tx, functionId: string, beforeMs: number)
   return rows<{ id: string; event: string; created_ms: number }>(
     tx,
     sql`select id, event, extract(epoch from created_at)::float8 * 1000 as created_ms from engine_runs
-        where function_id = ${functionId} and status in ${ACTIVE} and created_at < ${at(beforeMs)}`,
+        where function_id = ${functionId} and status in ${ACTIVE} and created_at < ${at(beforeMs)}
+        order by id`,
   );
 }
 

@@ -667,6 +667,30 @@ describe.concurrent("embedded engine conformance", () => {
     expect(executions.get("seq:dedupe:a")).toBe(1);
   });
 
+  it("ignores an event id sent again within 24 hours through the event API, and accepts it after", async () => {
+    const send = () => client.send({ name: "t/sequential", id: "day-id", data: { n: 1, k: "day" } });
+    expect((await send()).ids).toEqual(["day-id"]);
+    await eventually(async () => executions.get("seq:day:b"));
+    expect((await send()).ids).toEqual(["day-id"]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(executions.get("seq:day:a")).toBe(1);
+
+    const db = await getDb();
+    await db.execute(
+      sql`update engine_events set received_at = received_at - interval '25 hours' where id = 'day-id'`,
+    );
+    await send();
+    const statuses = await eventually(async () => {
+      const runs = await rows<{ status: string }>(
+        db,
+        sql`select status from engine_runs where event_id = 'day-id' and function_id = ${app.fnId("sequential")}`,
+      );
+      return runs.length === 2 && runs.every((r) => r.status === "completed") && runs.map((r) => r.status);
+    });
+    expect(statuses).toEqual(["completed", "completed"]);
+    expect(executions.get("seq:day:a")).toBe(2);
+  });
+
   it("replays a failed run from the start with the same event", async () => {
     await client.send({ name: "t/replayable", data: { n: 1 } });
     const [failed] = await finishedRuns(app.fnId("replayable"));

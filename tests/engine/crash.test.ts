@@ -52,7 +52,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it("loses no run and re-runs no stored step across 20 SIGKILLs", { timeout: 170_000 }, async () => {
+// Each worker takes 1–12 s to start on a loaded 2-core machine (tsx, the SDK, PGlite recovery).
+it("loses no run and re-runs no stored step across 20 SIGKILLs", { timeout: 400_000 }, async () => {
   for (let i = 0; i < KILLS; i++) {
     const worker = startWorker(i === 0 ? { SEED: String(RUNS) } : {});
     await worker.ready;
