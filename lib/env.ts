@@ -77,7 +77,6 @@ const schema = z.object({
   ),
   // The embedded engine's worker id, stable across restarts (default: host + app folder + PORT).
   ENGINE_WORKER_ID: optionalString,
-  PORT: optionalString,
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString.pipe(
     z
