@@ -5,6 +5,7 @@ import { runs } from "@/db/schema";
 import type { ResolvedModel } from "@/lib/ai/providers";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { RunEvent } from "@/lib/runs/events";
+import { derivedId, type StepKey } from "./once";
 import { inTenant } from "./state";
 import { BudgetExhaustedError, MAX_AGENT_STEPS, RunCancelledError, type RunScope } from "./types";
 import { assertCanCallModel, recordModelCall } from "./usage";
@@ -15,7 +16,14 @@ const FLUSH_CHARS = 200;
 /** Tool results in the event log are for people watching; long contents are cut. */
 const MAX_EVENT_OUTPUT_CHARS = 2_000;
 
-type CallTarget = { scope: RunScope; taskId: string | null; agentSlug: string; model: ResolvedModel };
+/** `key` names the step making the call; model-call rows derive their ids from it. */
+type CallTarget = {
+  scope: RunScope;
+  taskId: string | null;
+  agentSlug: string;
+  model: ResolvedModel;
+  key: StepKey;
+};
 
 function trimForEvent(value: unknown): unknown {
   const text = JSON.stringify(value ?? null);
@@ -77,6 +85,7 @@ export async function streamAgent(
   };
 
   let stepStartedAt = Date.now();
+  let call = 0;
   const result = streamText({
     model: model.model,
     instructions: prompt.instructions,
@@ -130,7 +139,7 @@ export async function streamAgent(
         break;
       case "finish-step":
         await flush();
-        await recordModelCall(scope, {
+        await recordModelCall(scope, derivedId(scope.runId, target.key, "call", call++), {
           taskId,
           agentSlug,
           provider: model.provider,
@@ -180,7 +189,7 @@ export async function generateStructured<S extends z.ZodType>(
       output: Output.object({ schema }),
       maxRetries: 2,
     });
-    await recordModelCall(target.scope, {
+    await recordModelCall(target.scope, derivedId(target.scope.runId, target.key, "structured"), {
       taskId: target.taskId,
       agentSlug: target.agentSlug,
       provider: target.model.provider,

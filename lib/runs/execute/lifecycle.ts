@@ -1,11 +1,14 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Tx } from "@/db";
 import { runs, runTasks } from "@/db/schema";
 import { ORCHESTRATOR_SLUG, REVIEWER_SLUG } from "@/lib/agents/catalog";
 import { getOrgRunSettings } from "@/lib/ai/org-settings";
 import { assembleContext } from "@/lib/runs/context";
 import { appendRunEvents } from "@/lib/runs/event-log";
-import type { RunStatus } from "@/lib/runs/events";
+import { FINAL_RUN_STATUSES, type RunStatus } from "@/lib/runs/events";
 import { streamAgent } from "./agent-call";
+import { toRunFailure } from "./failure";
+import { once, onceIn, type StepKey, storedResult } from "./once";
 import {
   agentOf,
   baseContext,
@@ -34,10 +37,16 @@ const OPEN_TASK_STATUSES = ["todo", "in_progress", "review", "blocked"] as const
  * the last slot. A finished run is skipped unless there is work left: a task reset for retry, or a
  * budget raised after it ran out.
  */
-export async function admitRun(scope: RunScope): Promise<Admission> {
+export async function admitRun(scope: RunScope, key: StepKey): Promise<Admission> {
   const { maxConcurrentRuns } = await getOrgRunSettings(scope.orgId);
-  return inTenant(scope, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`runs:${scope.orgId}`}))`);
+  return inTenant(scope, async (outer) => {
+    await outer.execute(sql`select pg_advisory_xact_lock(hashtext(${`runs:${scope.orgId}`}))`);
+    return onceIn(outer, scope, key, (tx) => admitIn(tx, scope, maxConcurrentRuns));
+  });
+}
+
+async function admitIn(tx: Tx, scope: RunScope, maxConcurrentRuns: number): Promise<Admission> {
+  {
     const run = await loadRun(tx, scope);
     if (!run) return { kind: "skip", reason: "The run does not exist in this organization." };
     if (run.status === "cancelled") return { kind: "skip", reason: "The run was cancelled." };
@@ -95,7 +104,7 @@ export async function admitRun(scope: RunScope): Promise<Admission> {
       .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
     if (run.status !== status) await appendRunEvents(tx, scope, [{ type: "run.status", status }]);
     return { kind: "admitted", hasTasks: tasks.length > 0 };
-  });
+  }
 }
 
 /** Marks the run as waiting on a person, which frees its slot; `admitRun` takes one again after. */
@@ -118,7 +127,13 @@ export async function setRunWaiting(scope: RunScope): Promise<void> {
 }
 
 /** The orchestrator's closing `run_summary` artifact. Skipped silently when the budget is spent. */
-export async function summarizeRun(scope: RunScope, resolve: ModelResolver): Promise<string | null> {
+export async function summarizeRun(
+  scope: RunScope,
+  resolve: ModelResolver,
+  key: StepKey,
+): Promise<string | null> {
+  const stored = await storedResult<string | null>(scope, key);
+  if (stored) return stored.result;
   const env = await loadEnvironment(scope);
   const { tasks, arts } = await inTenant(scope, async (tx) => ({
     tasks: await loadTasks(tx, scope),
@@ -140,32 +155,38 @@ export async function summarizeRun(scope: RunScope, resolve: ModelResolver): Pro
     agentSlug: ORCHESTRATOR_SLUG,
     granted: ["write_artifact"],
     outcome,
+    key,
   });
   const model = await resolve(scope.orgId, orchestrator.modelTier, orchestrator);
   try {
-    await streamAgent({ scope, taskId: null, agentSlug: ORCHESTRATOR_SLUG, model }, ctx, tools);
+    await streamAgent({ scope, taskId: null, agentSlug: ORCHESTRATOR_SLUG, model, key }, ctx, tools);
   } catch (error) {
     if (error instanceof BudgetExhaustedError || error instanceof RunCancelledError) return null;
-    throw error;
+    throw toRunFailure(error);
   }
-  if (outcome.artifactId) {
-    await inTenant(scope, (tx) =>
-      tx
+  return once(scope, key, async (tx) => {
+    if (outcome.artifactId) {
+      await tx
         .update(runs)
         .set({ summaryArtifactId: outcome.artifactId })
-        .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId))),
-    );
-  }
-  return outcome.artifactId;
+        .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
+    }
+    return outcome.artifactId;
+  });
 }
 
 /**
  * Ends the run: final status, reason and finish time, the agent versions it used, and the
  * `run.status` event written last. A run cancelled meanwhile keeps its cancelled status.
  */
-export async function finishRun(scope: RunScope, status: RunStatus, reason?: string): Promise<RunStatus> {
+export async function finishRun(
+  scope: RunScope,
+  status: RunStatus,
+  reason: string | undefined,
+  key: StepKey,
+): Promise<RunStatus> {
   const env = await loadEnvironment(scope);
-  return inTenant(scope, async (tx) => {
+  return once(scope, key, async (tx) => {
     const run = await loadRun(tx, scope);
     if (!run) return status;
     if (run.status === "cancelled") return "cancelled";
@@ -183,5 +204,42 @@ export async function finishRun(scope: RunScope, status: RunStatus, reason?: str
       .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
     await appendRunEvents(tx, scope, [{ type: "run.status", status, ...(reason ? { reason } : {}) }]);
     return status;
+  });
+}
+
+/**
+ * The failure handler's verb: a run whose function failed for good ends `failed` with a reason a
+ * person can read, its unfinished work marked failed, freeing its slot. A run that already
+ * reached a final status keeps it.
+ */
+export async function failRun(scope: RunScope, reason: string, key: StepKey): Promise<RunStatus | null> {
+  return once(scope, key, async (tx) => {
+    const run = await loadRun(tx, scope);
+    if (!run || FINAL_RUN_STATUSES.includes(run.status)) return null;
+    const stopped = await tx
+      .update(runTasks)
+      .set({ status: "failed", statusReason: reason, finishedAt: new Date() })
+      .where(
+        and(
+          eq(runTasks.orgId, scope.orgId),
+          eq(runTasks.runId, scope.runId),
+          inArray(runTasks.status, ["in_progress", "review"]),
+        ),
+      )
+      .returning({ id: runTasks.id });
+    await tx
+      .update(runs)
+      .set({ status: "failed", statusReason: reason, finishedAt: new Date() })
+      .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
+    await appendRunEvents(tx, scope, [
+      ...stopped.map((t) => ({
+        type: "task.status" as const,
+        taskId: t.id,
+        status: "failed" as const,
+        reason,
+      })),
+      { type: "run.status", status: "failed", reason },
+    ]);
+    return "failed";
   });
 }

@@ -20,6 +20,11 @@ export type RunDeps = {
   /** An approval is re-checked this often, `approvalPolls` times, then times out. */
   approvalPollInterval?: string;
   approvalPolls?: number;
+  /**
+   * Runs a step's body. Tests wrap it to run bodies twice (at-least-once) or to kill the process
+   * after a body's effects committed and before the executor stored its result.
+   */
+  runStep?: (stepId: string, body: () => Promise<unknown>) => Promise<unknown>;
 };
 
 /** A model call was refused because the run's token budget is spent. */
