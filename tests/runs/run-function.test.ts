@@ -6,7 +6,16 @@ import { approvalDecided, runRequested } from "@/inngest/events";
 import { createAgentRunFunction } from "@/inngest/functions/agent-run";
 import type { ModelResolver, RunDeps } from "@/lib/runs/execute/types";
 import { createTestApp, resetEngineTables } from "@/tests/engine/support/harness";
-import { createRun, demo, driveToEnd, eventsOf, failing, runRow, type Scope, tasksOf } from "./run-support";
+import {
+  createRun,
+  demo,
+  driveToEnd,
+  eventsOf,
+  failing,
+  runRow,
+  type Scope,
+  tasksOf,
+} from "./support/run-support";
 
 /**
  * The run function under at-least-once execution and provider failures: every step body may run
