@@ -1,5 +1,6 @@
 import { agentRun } from "./functions/agent-run";
+import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 
 /** Every background function, served at /api/inngest. A function missing here never runs. */
-export const functions = [cleanupAuthRecords, agentRun];
+export const functions = [cleanupAuthRecords, agentRun, approvalOutboxSweep];

@@ -1,5 +1,6 @@
 import type { Inngest } from "inngest";
 import { resolveRunModel } from "@/lib/ai/org-settings";
+import { announceApprovalDecision } from "@/lib/runs/approval-outbox";
 import type { RunStatus } from "@/lib/runs/events";
 import { reasonOf } from "@/lib/runs/execute/failure";
 import { admitRun, failRun, finishRun, setRunWaiting, summarizeRun } from "@/lib/runs/execute/lifecycle";
@@ -190,43 +191,46 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         return "waiting" as TaskOutcome;
       };
 
-      // A decision sent before the wait began is found by the check; one sent during it, by the wait.
+      // The wait and a re-check run in parallel: the SDK reports the wait and plans the check in one
+      // round, so the check runs once the wait is registered. A decision the check finds is sent
+      // again (its own event id), which the registered wait receives; one sent after, the wait
+      // receives directly. Either way a decision made at any moment resumes the run, not the poll.
       const awaitApproval = async (approvalId: string) => {
         for (let i = 0; ; i++) {
-          const state = await run(`approval-${approvalId}-check-${i}`, () =>
-            approvalState(scope, approvalId),
-          );
+          const [decided, state] = await Promise.all([
+            step.waitForEvent(`approval-${approvalId}-wait-${i}`, {
+              event: approvalDecided,
+              if: `async.data.approvalId == '${approvalId}'`,
+              timeout: deps.approvalPollInterval,
+            }),
+            run(`approval-${approvalId}-check-${i}`, async () => {
+              const found = await approvalState(scope, approvalId);
+              if (found && found.status !== "pending") {
+                await announceApprovalDecision(
+                  client,
+                  scope,
+                  approvalId,
+                  `approval-decided:${approvalId}:check-${i}`,
+                );
+              }
+              return found;
+            }),
+          ]);
           if (!state) return;
-          if (state.status !== "pending") {
+          const decision = decided
+            ? { decision: decided.data.decision, comment: decided.data.comment }
+            : state.status !== "pending"
+              ? { decision: state.status, comment: state.comment }
+              : null;
+          if (decision) {
             await run(`approval-${approvalId}-apply`, (key) =>
-              applyApproval(
-                scope,
-                approvalId,
-                { decision: state.status as "approved", comment: state.comment },
-                key,
-              ),
+              applyApproval(scope, approvalId, decision, key),
             );
             return;
           }
           if (i >= deps.approvalPolls) {
             await run(`approval-${approvalId}-timeout`, (key) =>
               applyApproval(scope, approvalId, { decision: "timed_out", comment: null }, key),
-            );
-            return;
-          }
-          const decided = await step.waitForEvent(`approval-${approvalId}-wait-${i}`, {
-            event: approvalDecided,
-            if: `async.data.approvalId == '${approvalId}'`,
-            timeout: deps.approvalPollInterval,
-          });
-          if (decided) {
-            await run(`approval-${approvalId}-apply`, (key) =>
-              applyApproval(
-                scope,
-                approvalId,
-                { decision: decided.data.decision, comment: decided.data.comment },
-                key,
-              ),
             );
             return;
           }
