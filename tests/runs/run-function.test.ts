@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { approvals, artifacts, modelCalls, runs } from "@/db/schema";
+import { agentVersions, approvals, artifacts, modelCalls, runs } from "@/db/schema";
 import { approvalDecided, runRequested } from "@/inngest/events";
 import { createAgentRunFunction } from "@/inngest/functions/agent-run";
+import { listBuiltinAgents } from "@/lib/agents/catalog";
+import { createDemoModel } from "@/lib/ai/demo-model";
 import type { ModelResolver, RunDeps } from "@/lib/runs/execute/types";
 import { createTestApp, resetEngineTables } from "@/tests/engine/support/harness";
 import {
@@ -15,6 +17,7 @@ import {
   runRow,
   type Scope,
   tasksOf,
+  type V4,
 } from "./support/run-support";
 
 /**
@@ -179,4 +182,52 @@ describe("run function, provider failures", () => {
     expect(row?.status).not.toBe("running");
     expect(await runRow(scope.runId)).toMatchObject({ status: "failed" });
   }, 90_000);
+});
+
+describe("run function, agent versions", () => {
+  it("keeps using the agent versions it pinned when an agent is edited mid-run", async () => {
+    const { team, scope } = await createRun();
+    const db = await getDb();
+    const builtin = listBuiltinAgents().find((a) => a.slug === "system-architect");
+    if (!builtin) throw new Error("no built-in system-architect");
+    const version = (n: number) => ({
+      orgId: team.org.id,
+      slug: "system-architect",
+      version: n,
+      definition: { ...builtin, systemPrompt: `${builtin.systemPrompt}\nPINNED-PROMPT-V${n}` },
+    });
+    await db.insert(agentVersions).values(version(1));
+
+    const prompts: string[] = [];
+    const inner = createDemoModel({ chunkDelayMs: 0 });
+    const capture = (o: { prompt: unknown }) => {
+      const text = JSON.stringify(o.prompt);
+      if (text.includes("Purpose: task") && text.includes("Agent: system-architect")) prompts.push(text);
+    };
+    const model: V4 = {
+      specificationVersion: "v4",
+      provider: inner.provider,
+      modelId: inner.modelId,
+      supportedUrls: {},
+      doStream: (o) => (capture(o), inner.doStream(o)),
+      doGenerate: (o) => (capture(o), inner.doGenerate(o)),
+    };
+    resolver = async () => ({ model, provider: "demo", modelId: "demo-scripted", isDemo: true });
+    // The edit lands right after the plan is stored, before any task starts.
+    runStep = async (id, body) => {
+      const result = await body();
+      if (id === "store-plan") await db.insert(agentVersions).values(version(2)).onConflictDoNothing();
+      return result;
+    };
+    await request(scope);
+    const run = await driveToEnd(scope, approve);
+    runStep = (_id, body) => body();
+    expect(run.status).toBe("completed");
+    expect(prompts.length).toBeGreaterThan(0);
+    for (const p of prompts) {
+      expect(p).toContain("PINNED-PROMPT-V1");
+      expect(p).not.toContain("PINNED-PROMPT-V2");
+    }
+    expect(run.agentVersions["system-architect"]).toBe(1);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { runs, runTasks } from "@/db/schema";
 import { ORCHESTRATOR_SLUG, REVIEWER_SLUG } from "@/lib/agents/catalog";
+import { loadAgentCatalog } from "@/lib/agents/org-agents";
 import { getOrgRunSettings } from "@/lib/ai/org-settings";
 import { assembleContext } from "@/lib/runs/context";
 import { appendRunEvents } from "@/lib/runs/event-log";
@@ -98,9 +99,21 @@ async function admitIn(tx: Tx, scope: RunScope, maxConcurrentRuns: number): Prom
       );
     }
     const status: RunStatus = tasks.length ? "running" : "planning";
+    // The planner and the reviewer are pinned from the start (the task agents when the plan is stored).
+    const pins = { ...run.agentVersions };
+    if (pins[ORCHESTRATOR_SLUG] === undefined || pins[REVIEWER_SLUG] === undefined) {
+      const catalog = await loadAgentCatalog(tx, scope.orgId);
+      for (const slug of [ORCHESTRATOR_SLUG, REVIEWER_SLUG]) pins[slug] ??= catalog.get(slug)?.version ?? 0;
+    }
     await tx
       .update(runs)
-      .set({ status, statusReason: null, finishedAt: null, startedAt: run.startedAt ?? new Date() })
+      .set({
+        status,
+        statusReason: null,
+        finishedAt: null,
+        startedAt: run.startedAt ?? new Date(),
+        agentVersions: pins,
+      })
       .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
     if (run.status !== status) await appendRunEvents(tx, scope, [{ type: "run.status", status }]);
     return { kind: "admitted", hasTasks: tasks.length > 0 };

@@ -95,8 +95,9 @@ export async function storePlan(scope: RunScope, plan: Plan, key: StepKey): Prom
       )
       .returning();
     const used: Record<string, number> = { ...env.run.agentVersions };
+    // Pinned here for the rest of the run (loadEnvironment loads these versions in every step).
     for (const slug of [ORCHESTRATOR_SLUG, REVIEWER_SLUG, ...flat.map((t) => t.agent)]) {
-      used[slug] = env.catalog.get(slug)?.version ?? 0;
+      used[slug] ??= env.catalog.get(slug)?.version ?? 0;
     }
     await tx
       .update(runs)
