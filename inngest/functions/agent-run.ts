@@ -2,22 +2,33 @@ import type { Inngest } from "inngest";
 import { resolveRunModel } from "@/lib/ai/org-settings";
 import { announceApprovalDecision } from "@/lib/runs/approval-outbox";
 import type { RunStatus } from "@/lib/runs/events";
+import { type CallResult, callAgent, foldTurn, type TurnSubject } from "@/lib/runs/execute/agent-turn";
 import { reasonOf } from "@/lib/runs/execute/failure";
-import { admitRun, failRun, finishRun, setRunWaiting, summarizeRun } from "@/lib/runs/execute/lifecycle";
+import {
+  admitRun,
+  failRun,
+  finishRun,
+  prepareSummary,
+  setRunWaiting,
+  storeSummary,
+} from "@/lib/runs/execute/lifecycle";
 import { type PlanAttempt, planAttempt, storePlan } from "@/lib/runs/execute/plan-run";
 import {
+  type AgentPrompt,
   applyApproval,
   approvalState,
+  finishWork,
+  prepareWork,
   type ReviewResult,
   requestApproval,
   reviewAttempt,
   scheduleRound,
   setTaskStatus,
   type WorkResult,
-  workAttempt,
 } from "@/lib/runs/execute/task-run";
 import {
   BudgetExhaustedError,
+  MAX_AGENT_CALLS,
   MAX_PLAN_ATTEMPTS,
   MAX_TASK_ATTEMPTS,
   RunCancelledError,
@@ -44,6 +55,7 @@ const DEFAULT_DEPS: Required<RunDeps> = {
   approvalPollInterval: "1h",
   approvalPolls: 168,
   runStep: (_id, body) => body(),
+  modelCallTimeoutMs: 120_000,
 };
 
 /** Budget and cancellation end a model step normally (as data), so the step is not retried. */
@@ -92,6 +104,23 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         step.run(id, () => deps.runStep(id, () => body(`${runId}:${id}`)) as Promise<T>);
       const finish = (status: RunStatus, reason?: string) =>
         run("finish", (key) => finishRun(scope, status, reason, key));
+
+      // An agent's turn: one step per model call, continued from the previous call's messages,
+      // at most MAX_AGENT_CALLS calls. Each step is bounded by the call timeout.
+      const agentTurn = async (prefix: string, subject: TurnSubject, prompt: AgentPrompt) => {
+        const calls: CallResult[] = [];
+        const history: AgentPrompt["messages"] = [];
+        for (let n = 0; n < MAX_AGENT_CALLS; n++) {
+          const past = [...history];
+          const call = (await run(`${prefix}-call-${n}`, (key) =>
+            callAgent(scope, resolve, subject, prompt, past, key, deps.modelCallTimeoutMs),
+          )) as CallResult;
+          calls.push(call);
+          if (call.kind !== "message" || !call.wantsMore) break;
+          history.push(...call.messages);
+        }
+        return foldTurn(calls);
+      };
 
       // (a) Admission: re-check scope, skip finished runs, wait for a free slot in the organization.
       let admission = await run("admit-0", (key) => admitRun(scope, key));
@@ -151,8 +180,13 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           let review: ReviewResult;
           try {
             const feedback = reasons;
+            const prepared = await run(`work-${id}-prepare`, () =>
+              prepareWork(scope, task.id, attempt, feedback),
+            );
+            if (prepared.kind !== "ready") return "cancelled" as TaskOutcome;
+            const turn = await agentTurn(`work-${id}`, { taskId: task.id }, prepared.prompt as AgentPrompt);
             work = (await run(`work-${id}`, (key) =>
-              workAttempt(scope, resolve, task.id, attempt, feedback, key),
+              finishWork(scope, task.id, attempt, turn, prepared.expected, key),
             )) as WorkResult;
             if (work.kind !== "review") return work.kind as TaskOutcome;
             const artifactId = work.artifactId;
@@ -273,7 +307,9 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
       // cannot write does not undo the work; the reason says it is missing.
       if (final.status !== "budget_exhausted") {
         try {
-          await run("summary", (key) => guarded(() => summarizeRun(scope, resolve, key)));
+          const prompt = await run("summary-prepare", () => prepareSummary(scope));
+          const turn = await agentTurn("summary", { summary: true }, prompt as AgentPrompt);
+          if (turn.kind === "done") await run("summary", (key) => storeSummary(scope, turn.artifactId, key));
         } catch (error) {
           const missing = `The summary could not be written: ${reasonOf(error)}`;
           final = { ...final, reason: final.reason ? `${final.reason} ${missing}` : missing };

@@ -34,6 +34,7 @@ const agentRun = createAgentRunFunction(app.client, {
   slotPollInterval: "1s",
   approvalPollInterval: "2s",
   approvalPolls: 30,
+  modelCallTimeoutMs: 3_000,
 });
 
 beforeAll(async () => {
@@ -230,4 +231,70 @@ describe("run function, agent versions", () => {
     }
     expect(run.agentVersions["system-architect"]).toBe(1);
   }, 120_000);
+});
+
+describe("run function, one step per model call", () => {
+  it("drives each model call as its own step and streams documents to the feed as they are written", async () => {
+    resolver = demo();
+    const ids: string[] = [];
+    runStep = (id, body) => {
+      ids.push(id);
+      return body();
+    };
+    const { scope } = await createRun();
+    await request(scope);
+    const run = await driveToEnd(scope, approve);
+    runStep = (_id, body) => body();
+    expect(run.status).toBe("completed");
+    const calls = ids.filter((id) => /^work-r\d+-[0-9a-f-]+-a\d+-call-\d+$/.test(id));
+    const attempts = new Set(calls.map((id) => id.replace(/-call-\d+$/, "")));
+    const tasks = await tasksOf(scope.runId);
+    expect(attempts.size).toBe(tasks.length);
+    // Each attempt took more than one call (tools, then the closing message), each its own step.
+    for (const attempt of attempts)
+      expect(calls.filter((c) => c.startsWith(`${attempt}-call-`)).length).toBeGreaterThan(1);
+    const db = await getDb();
+    const stored = await db.select().from(modelCalls).where(eq(modelCalls.runId, scope.runId));
+    const taskCalls = stored.filter((c) => c.taskId && c.agentSlug !== "reviewer");
+    expect(taskCalls.length).toBe(calls.length);
+
+    // The document's text reached the feed before it was saved.
+    const [doc] = await db.select().from(artifacts).where(eq(artifacts.kind, "architecture_overview"));
+    const events = await eventsOf(scope.runId);
+    const savedAt =
+      events.find((e) => e.type === "artifact.saved" && e.data.kind === "architecture_overview")?.seq ?? 0;
+    const streamed = events
+      .filter((e) => e.type === "agent.delta" && e.data.taskId === doc?.taskId && e.seq < savedAt)
+      .map((e) => String(e.data.delta))
+      .join("");
+    expect(streamed).toContain(String(doc?.content).slice(0, 300));
+  }, 120_000);
+
+  it("aborts a model call that does not answer within the call timeout and fails the task", async () => {
+    const inner = createDemoModel({ chunkDelayMs: 0 });
+    const hang = (o: { prompt: unknown; abortSignal?: AbortSignal }) =>
+      JSON.stringify(o.prompt).includes("Purpose: task")
+        ? new Promise<never>((_, reject) =>
+            o.abortSignal?.addEventListener("abort", () => reject(o.abortSignal?.reason)),
+          )
+        : null;
+    const model: V4 = {
+      specificationVersion: "v4",
+      provider: inner.provider,
+      modelId: inner.modelId,
+      supportedUrls: {},
+      doStream: (o) => hang(o) ?? inner.doStream(o),
+      doGenerate: (o) => inner.doGenerate(o),
+    };
+    resolver = async () => ({ model, provider: "demo", modelId: "demo-scripted", isDemo: true });
+    const { scope } = await createRun();
+    const started = Date.now();
+    await request(scope);
+    const run = await driveToEnd(scope, approve, 60_000);
+    expect(run.status).toBe("failed");
+    const [first] = await tasksOf(scope.runId);
+    expect(first?.statusReason).toBe("The agent could not finish: The model did not answer in time.");
+    // Three tries of a 3 s call, not a hung step.
+    expect(Date.now() - started).toBeLessThan(40_000);
+  }, 90_000);
 });

@@ -1,3 +1,4 @@
+import type { ModelMessage } from "ai";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { runs, runTasks } from "@/db/schema";
@@ -7,9 +8,7 @@ import { getOrgRunSettings } from "@/lib/ai/org-settings";
 import { assembleContext } from "@/lib/runs/context";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import { FINAL_RUN_STATUSES, type RunStatus } from "@/lib/runs/events";
-import { streamAgent } from "./agent-call";
-import { toRunFailure } from "./failure";
-import { once, onceIn, type StepKey, storedResult } from "./once";
+import { once, onceIn, type StepKey } from "./once";
 import {
   agentOf,
   baseContext,
@@ -20,8 +19,7 @@ import {
   loadTasks,
   toRef,
 } from "./state";
-import { bindTools, type ToolOutcome } from "./tools";
-import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
+import type { RunScope } from "./types";
 
 export type Admission =
   | { kind: "skip"; reason: string }
@@ -139,14 +137,10 @@ export async function setRunWaiting(scope: RunScope): Promise<void> {
   });
 }
 
-/** The orchestrator's closing `run_summary` artifact. Skipped silently when the budget is spent. */
-export async function summarizeRun(
+/** The prompt of the orchestrator's closing `run_summary` artifact. */
+export async function prepareSummary(
   scope: RunScope,
-  resolve: ModelResolver,
-  key: StepKey,
-): Promise<string | null> {
-  const stored = await storedResult<string | null>(scope, key);
-  if (stored) return stored.result;
+): Promise<{ instructions: string; messages: ModelMessage[] }> {
   const env = await loadEnvironment(scope);
   const { tasks, arts } = await inTenant(scope, async (tx) => ({
     tasks: await loadTasks(tx, scope),
@@ -160,31 +154,23 @@ export async function summarizeRun(
     ...baseContext(env, tasks),
     artifacts: arts.filter((a) => a.kind !== "run_summary").map((a) => toRef(a, keyOf.get(a.taskId ?? ""))),
   });
-  const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
-  const tools = bindTools({
-    scope,
-    env,
-    task: null,
-    agentSlug: ORCHESTRATOR_SLUG,
-    granted: ["write_artifact"],
-    outcome,
-    key,
-  });
-  const model = await resolve(scope.orgId, orchestrator.modelTier, orchestrator);
-  try {
-    await streamAgent({ scope, taskId: null, agentSlug: ORCHESTRATOR_SLUG, model, key }, ctx, tools);
-  } catch (error) {
-    if (error instanceof BudgetExhaustedError || error instanceof RunCancelledError) return null;
-    throw toRunFailure(error);
-  }
+  return { instructions: ctx.instructions, messages: ctx.messages };
+}
+
+/** Links the summary the orchestrator wrote to the run. */
+export async function storeSummary(
+  scope: RunScope,
+  artifactId: string | null,
+  key: StepKey,
+): Promise<string | null> {
   return once(scope, key, async (tx) => {
-    if (outcome.artifactId) {
+    if (artifactId) {
       await tx
         .update(runs)
-        .set({ summaryArtifactId: outcome.artifactId })
+        .set({ summaryArtifactId: artifactId })
         .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
     }
-    return outcome.artifactId;
+    return artifactId;
   });
 }
 

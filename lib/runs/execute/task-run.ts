@@ -1,3 +1,4 @@
+import type { ModelMessage } from "ai";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { approvals, artifacts, runEvents, runTasks } from "@/db/schema";
@@ -8,7 +9,8 @@ import { assembleContext } from "@/lib/runs/context";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { TaskStatus } from "@/lib/runs/schedule";
 import { schedule } from "@/lib/runs/schedule";
-import { generateStructured, streamAgent } from "./agent-call";
+import { generateStructured } from "./agent-call";
+import type { TurnOutcome } from "./agent-turn";
 import { toRunFailure } from "./failure";
 import { derivedId, once, type StepKey, storedResult } from "./once";
 import {
@@ -25,7 +27,6 @@ import {
   type TaskRow,
   toRef,
 } from "./state";
-import { bindTools, type ToolOutcome } from "./tools";
 import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
 
 type StatusExtra = { reason?: string; attempts?: number; from?: TaskStatus[] };
@@ -164,21 +165,18 @@ export type WorkResult =
 const isKind = (k: string): k is ArtifactKind => (ARTIFACT_KINDS as readonly string[]).includes(k);
 const BUDGET_PAUSE = "Paused: the run's token budget is spent.";
 
-/**
- * One attempt of a task's agent: context, tools, streamed output; leaves the task in review.
- * Its writes carry ids derived from `key` and the result commits with the status change, so a
- * re-run after the effects committed returns the first result and writes nothing.
- */
-export async function workAttempt(
+export type AgentPrompt = { instructions: string; messages: ModelMessage[] };
+export type WorkPlan =
+  | { kind: "ready"; prompt: AgentPrompt; expected: string | null }
+  | { kind: "cancelled" };
+
+/** The prompt of one attempt of a task's agent (its context, read once for all its model calls). */
+export async function prepareWork(
   scope: RunScope,
-  resolve: ModelResolver,
   taskId: string,
   attempt: number,
   reviewFeedback: string[],
-  key: StepKey,
-): Promise<WorkResult> {
-  const stored = await storedResult<WorkResult>(scope, key);
-  if (stored) return stored.result;
+): Promise<WorkPlan> {
   const env = await loadEnvironment(scope);
   const loaded = await inTenant(scope, async (tx) => {
     const task = await loadTask(tx, scope, taskId);
@@ -197,8 +195,7 @@ export async function workAttempt(
     .filter((a) => a.taskId && depIds.has(a.taskId))
     .map((a) => toRef(a, keyOf.get(a.taskId ?? "")));
   const previous = arts.find((a) => a.taskId === task.id);
-  const expected = agent.artifactKinds.find((k) => k !== "plan" && k !== "review_verdict");
-
+  const expected = agent.artifactKinds.find((k) => k !== "plan" && k !== "review_verdict") ?? null;
   const ctx = assembleContext({
     purpose: "task",
     agent,
@@ -210,7 +207,7 @@ export async function workAttempt(
       acceptanceCriteria: task.acceptanceCriteria,
       priority: task.priority,
       assignee: task.agentSlug,
-      expectedArtifactKind: expected,
+      expectedArtifactKind: expected ?? undefined,
       attempt,
       reviewFeedback: reviewFeedback.length ? reviewFeedback : undefined,
       previousArtifact: reviewFeedback.length && previous ? toRef(previous, task.key) : undefined,
@@ -218,35 +215,45 @@ export async function workAttempt(
     },
     artifacts: inputs,
   });
-  const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
-  const tools = bindTools({ scope, env, task, agentSlug: agent.slug, granted: agent.tools, outcome, key });
-  const model = await resolve(scope.orgId, agent.modelTier, agent);
-  let text: string;
-  try {
-    ({ text } = await streamAgent({ scope, taskId, agentSlug: agent.slug, model, key }, ctx, tools));
-  } catch (error) {
-    if (error instanceof BudgetExhaustedError) {
-      return once(scope, key, async (tx) => {
-        await setTaskStatusIn(tx, scope, taskId, "todo", { reason: BUDGET_PAUSE });
-        return { kind: "budget" } as WorkResult;
-      });
-    }
-    if (error instanceof RunCancelledError) return { kind: "cancelled" };
-    throw toRunFailure(error);
-  }
+  return { kind: "ready", prompt: { instructions: ctx.instructions, messages: ctx.messages }, expected };
+}
 
+/**
+ * Ends one attempt after its model calls: a question blocks the task, a spent budget pauses it,
+ * otherwise the reply is saved (for agents without write tools) and the task goes to review —
+ * in one transaction with the step's result, so a re-run returns it and writes nothing.
+ */
+export async function finishWork(
+  scope: RunScope,
+  taskId: string,
+  attempt: number,
+  turn: TurnOutcome,
+  expected: string | null,
+  key: StepKey,
+): Promise<WorkResult> {
+  const env = await loadEnvironment(scope);
   return once(scope, key, async (tx): Promise<WorkResult> => {
-    if (outcome.questionApprovalId) {
+    if (turn.kind === "cancelled") return { kind: "cancelled" };
+    if (turn.kind === "budget") {
+      await setTaskStatusIn(tx, scope, taskId, "todo", { reason: BUDGET_PAUSE });
+      return { kind: "budget" };
+    }
+    if (turn.questionApprovalId) {
       await setTaskStatusIn(tx, scope, taskId, "blocked", { reason: "Waiting for an answer from the team." });
-      return { kind: "question", approvalId: outcome.questionApprovalId };
+      return { kind: "question", approvalId: turn.questionApprovalId };
     }
-    let artifactId = outcome.artifactId;
+    const task = await loadTask(tx, scope, taskId);
+    if (!task) return { kind: "cancelled" };
+    let artifactId = turn.artifactId;
     // Agents without write tools reply with the artifact itself; it is saved for them.
-    if (!artifactId && text.trim() && expected && isKind(expected)) {
-      artifactId = await saveReply(tx, scope, env.project.id, task, agent.slug, expected, text, key);
+    if (!artifactId && turn.text.trim() && expected && isKind(expected)) {
+      artifactId = await saveReply(tx, scope, env.project.id, task, task.agentSlug, expected, turn.text, key);
     }
-    await setTaskStatusIn(tx, scope, taskId, "review", { attempts: attempt, from: ["in_progress"] });
-    return { kind: "review", artifactId };
+    const moved = await setTaskStatusIn(tx, scope, taskId, "review", {
+      attempts: attempt,
+      from: ["in_progress"],
+    });
+    return moved ? { kind: "review", artifactId } : { kind: "cancelled" };
   });
 }
 
