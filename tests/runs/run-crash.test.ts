@@ -6,8 +6,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { resetEngineTables } from "@/tests/engine/support/harness";
 
 /**
- * SIGKILL the process running a run right after a work step's body committed its artifact, events
- * and usage, before the engine stored the step's result; a second process re-runs the step. The run
+ * SIGKILL the process running a run right after a model-call step's body committed its artifact,
+ * events and usage, before the engine stored the step's result; a second process re-runs the step. The run
  * must finish with each of those written once. On PGlite the database is a folder each child opens.
  */
 
@@ -43,7 +43,7 @@ type Row = Record<string, unknown> & { data?: Record<string, unknown> };
 it("writes a re-run work step's artifact, events and usage once after a SIGKILL", {
   timeout: 170_000,
 }, async () => {
-  const first = worker({ CRASH_AFTER: "work-" });
+  const first = worker({ CRASH_AFTER: "artifact" });
   const killed = await first.exited;
   expect(killed.signal, first.stderr()).toBe("SIGKILL");
   expect(existsSync(`${stateFile}.crashed`)).toBe(true);

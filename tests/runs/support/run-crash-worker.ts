@@ -1,9 +1,9 @@
 /**
  * A child process for the run-function SIGKILL test (tests/runs/run-crash.test.ts): serves the
  * real agent-run function on the embedded engine with the scripted model. Without STATE_FILE
- * present it seeds an organization and a run and starts it. With CRASH_AFTER=<step id prefix> it
- * kills itself (SIGKILL) right after the first such step's body returned, its effects committed and
- * its result not yet stored. With REPORT it approves gates until the run ends, writes what the run
+ * present it seeds an organization and a run and starts it. With CRASH_AFTER=artifact it kills
+ * itself (SIGKILL) right after the first model-call step that wrote an artifact returned: its
+ * artifact, events and usage committed, its result not yet stored by the engine. With REPORT it approves gates until the run ends, writes what the run
  * stored there as JSON and exits.
  */
 
@@ -44,7 +44,8 @@ const agentRun = createAgentRunFunction(client, {
   approvalPollInterval: "2s",
   runStep: async (id, body) => {
     const result = await body();
-    if (crashAfter && id.startsWith(crashAfter)) {
+    const wrote = (result as { artifactId?: string | null } | null)?.artifactId;
+    if (crashAfter === "artifact" && id.startsWith("work-") && id.includes("-call-") && wrote) {
       writeFileSync(`${stateFile}.crashed`, id);
       process.kill(process.pid, "SIGKILL");
     }
