@@ -20,6 +20,7 @@ import {
   finishWork,
   prepareWork,
   type ReviewResult,
+  type Round,
   requestApproval,
   reviewAttempt,
   scheduleRound,
@@ -279,9 +280,22 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         } else if (r.finished) {
           final = { status: "completed" };
         } else if (r.start.length) {
-          // A "cancelled" task outcome means its row changed under the step; the next round reads
-          // the rows again (and sees a cancelled run), so the run is always finished.
-          const outcomes = await Promise.all(r.start.map((task) => runTask(round, task)));
+          // Each task, once finished, starts the tasks it made ready (up to the parallel limit)
+          // without waiting for the rest of the batch. The pick after a task is its own step, keyed
+          // by the task, so the fan-out replays identically. A "cancelled" task outcome means its
+          // row changed under the step; the next round reads the rows again, so the run is always
+          // finished.
+          const outcomes: TaskOutcome[] = [];
+          const work = async (task: Round["start"][number]): Promise<void> => {
+            const outcome = await runTask(round, task);
+            outcomes.push(outcome);
+            if (outcome === "budget" || outcome === "cancelled") return;
+            const next = await run(`schedule-${round}-after-${task.id}`, (key) =>
+              scheduleRound(scope, deps.maxParallel, key, { unlessSpent: true }),
+            );
+            await Promise.all(next.start.map(work));
+          };
+          await Promise.all(r.start.map(work));
           if (outcomes.includes("budget"))
             final = { status: "budget_exhausted", reason: "The token budget is spent." };
         } else if (r.pendingApprovals.length) {

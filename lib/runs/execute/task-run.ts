@@ -88,12 +88,25 @@ export type Round = {
   cancelled: boolean;
 };
 
-/** Picks the tasks to start now and marks them in progress (once: a re-run returns the same pick). */
-export async function scheduleRound(scope: RunScope, maxParallel: number, key: StepKey): Promise<Round> {
+/**
+ * Picks the tasks to start now and marks them in progress (once: a re-run returns the same pick).
+ * Picks of one run are serialized, so two tasks finishing together never start one task twice.
+ * With `unlessSpent`, nothing starts once the budget is spent (a pick after a task, not a round).
+ */
+export async function scheduleRound(
+  scope: RunScope,
+  maxParallel: number,
+  key: StepKey,
+  { unlessSpent = false } = {},
+): Promise<Round> {
   return once(scope, key, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`schedule:${scope.runId}`}))`);
     const run = await loadRun(tx, scope);
     const tasks = await loadTasks(tx, scope);
-    if (!run || run.status === "cancelled") {
+    const spent = run ? run.inputTokens + run.outputTokens >= run.tokenBudget : false;
+    if (!run || run.status === "cancelled" || (unlessSpent && spent)) {
+      if (run && run.status !== "cancelled")
+        return { start: [], pendingApprovals: [], finished: false, stuck: false, failedTasks: 0, cancelled: false };
       return {
         start: [],
         pendingApprovals: [],
