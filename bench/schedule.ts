@@ -27,7 +27,10 @@ function plan(seed: number, size = 20): Task[] {
   const random = rng(seed);
   const tasks: Task[] = [];
   for (let i = 0; i < size; i++) {
-    const dependsOn = tasks.filter(() => random() < 2.2 / Math.max(1, i)).map((t) => t.key).slice(0, 3);
+    const dependsOn = tasks
+      .filter(() => random() < 2.2 / Math.max(1, i))
+      .map((t) => t.key)
+      .slice(0, 3);
     const duration = Math.exp(Math.log(5) + random() * (Math.log(300) - Math.log(5)));
     tasks.push({ key: `t${i}`, dependsOn, duration, order: i });
   }
@@ -36,7 +39,8 @@ function plan(seed: number, size = 20): Task[] {
 
 function bound(tasks: Task[], limit: number): { critical: number; bound: number } {
   const finish = new Map<string, number>();
-  for (const t of tasks) finish.set(t.key, t.duration + Math.max(0, ...t.dependsOn.map((d) => finish.get(d) ?? 0)));
+  for (const t of tasks)
+    finish.set(t.key, t.duration + Math.max(0, ...t.dependsOn.map((d) => finish.get(d) ?? 0)));
   const critical = Math.max(...finish.values());
   const work = tasks.reduce((n, t) => n + t.duration, 0);
   return { critical, bound: Math.max(critical, work / limit) };

@@ -210,8 +210,14 @@ describe("run function, agent versions", () => {
       provider: inner.provider,
       modelId: inner.modelId,
       supportedUrls: {},
-      doStream: (o) => (capture(o), inner.doStream(o)),
-      doGenerate: (o) => (capture(o), inner.doGenerate(o)),
+      doStream: (o) => {
+        capture(o);
+        return inner.doStream(o);
+      },
+      doGenerate: (o) => {
+        capture(o);
+        return inner.doGenerate(o);
+      },
     };
     resolver = async () => ({ model, provider: "demo", modelId: "demo-scripted", isDemo: true });
     // The edit lands right after the plan is stored, before any task starts.

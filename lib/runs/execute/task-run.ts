@@ -103,19 +103,16 @@ export async function scheduleRound(
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`schedule:${scope.runId}`}))`);
     const run = await loadRun(tx, scope);
     const tasks = await loadTasks(tx, scope);
-    const spent = run ? run.inputTokens + run.outputTokens >= run.tokenBudget : false;
-    if (!run || run.status === "cancelled" || (unlessSpent && spent)) {
-      if (run && run.status !== "cancelled")
-        return { start: [], pendingApprovals: [], finished: false, stuck: false, failedTasks: 0, cancelled: false };
-      return {
-        start: [],
-        pendingApprovals: [],
-        finished: false,
-        stuck: false,
-        failedTasks: 0,
-        cancelled: true,
-      };
-    }
+    const idle: Round = {
+      start: [],
+      pendingApprovals: [],
+      finished: false,
+      stuck: false,
+      failedTasks: 0,
+      cancelled: false,
+    };
+    if (!run || run.status === "cancelled") return { ...idle, cancelled: true };
+    if (unlessSpent && run.inputTokens + run.outputTokens >= run.tokenBudget) return idle;
     const decision = schedule(
       tasks.map((t) => ({
         key: t.key,
