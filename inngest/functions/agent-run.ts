@@ -245,7 +245,7 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
                   client,
                   scope,
                   approvalId,
-                  `approval-decided:${approvalId}:check-${i}`,
+                  `approval-decided:${approvalId}:${runId}:check-${i}`,
                 );
               }
               return found;
