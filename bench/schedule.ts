@@ -4,8 +4,8 @@
  * For seeded plans of 20 tasks with random dependencies and durations from a wide distribution
  * (5 s to 5 min, log-uniform), it runs the real scheduler (`schedule()` from lib/runs/schedule.ts)
  * under two policies and prints each makespan next to the bound max(critical path, work / limit):
- *   rounds — what the run function does today: start the ready tasks, wait for all of them, repeat;
- *   eager  — start a task as soon as its dependencies are done, up to the parallel limit.
+ *   rounds — the run function before: start the ready tasks, wait for all of them, repeat;
+ *   eager  — the run function now: a finished task starts what it made ready, up to the limit.
  * Simulated time, not the run function on the engine: it measures the policy, not step overhead.
  */
 import { DEFAULT_MAX_PARALLEL, type SchedulableTask, schedule, type TaskStatus } from "../lib/runs/schedule";
