@@ -1,6 +1,7 @@
 import { agentRun } from "./functions/agent-run";
+import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 import { recheckSsoDomains } from "./functions/recheck-sso-domains";
 
 /** Every background function, served at /api/inngest. A function missing here never runs. */
-export const functions = [cleanupAuthRecords, agentRun, recheckSsoDomains];
+export const functions = [cleanupAuthRecords, agentRun, approvalOutboxSweep, recheckSsoDomains];

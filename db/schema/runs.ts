@@ -220,3 +220,47 @@ export const modelCalls = pgTable(
   },
   (t) => [index("model_calls_org_created_idx").on(t.orgId, t.createdAt), tenantPolicy("model_calls")],
 ).enableRLS();
+
+/**
+ * What each step of a run function committed, keyed by the function run and step id. A step body
+ * that runs again (at-least-once: the process died before the executor stored its result) finds
+ * its own result here, written in the same transaction as its effects, and returns it unchanged.
+ */
+export const runStepResults = pgTable(
+  "run_step_results",
+  {
+    orgId: tenantColumn(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    result: jsonb("result").$type<unknown>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("run_step_results_run_key_idx").on(t.runId, t.key),
+    index("run_step_results_org_idx").on(t.orgId),
+    tenantPolicy("run_step_results"),
+  ],
+).enableRLS();
+
+/**
+ * Decided approvals whose `runs/approval.decided` event is not known to be sent. Written in the
+ * deciding transaction; the event goes out after commit with a stable id, and a sweeper re-sends
+ * rows a crash left unsent.
+ */
+export const approvalOutbox = pgTable(
+  "approval_outbox",
+  {
+    approvalId: uuid("approval_id")
+      .primaryKey()
+      .references(() => approvals.id, { onDelete: "cascade" }),
+    orgId: tenantColumn(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [index("approval_outbox_unsent_idx").on(t.sentAt), tenantPolicy("approval_outbox")],
+).enableRLS();

@@ -1,20 +1,35 @@
 import type { Inngest } from "inngest";
 import { resolveRunModel } from "@/lib/ai/org-settings";
-import { admitRun, finishRun, setRunWaiting, summarizeRun } from "@/lib/runs/execute/lifecycle";
+import { announceApprovalDecision } from "@/lib/runs/approval-outbox";
+import type { RunStatus } from "@/lib/runs/events";
+import { type CallResult, callAgent, foldTurn, type TurnSubject } from "@/lib/runs/execute/agent-turn";
+import { reasonOf } from "@/lib/runs/execute/failure";
+import {
+  admitRun,
+  failRun,
+  finishRun,
+  prepareSummary,
+  setRunWaiting,
+  storeSummary,
+} from "@/lib/runs/execute/lifecycle";
 import { type PlanAttempt, planAttempt, storePlan } from "@/lib/runs/execute/plan-run";
 import {
+  type AgentPrompt,
   applyApproval,
   approvalState,
+  finishWork,
+  prepareWork,
   type ReviewResult,
+  type Round,
   requestApproval,
   reviewAttempt,
   scheduleRound,
   setTaskStatus,
   type WorkResult,
-  workAttempt,
 } from "@/lib/runs/execute/task-run";
 import {
   BudgetExhaustedError,
+  MAX_AGENT_CALLS,
   MAX_PLAN_ATTEMPTS,
   MAX_TASK_ATTEMPTS,
   RunCancelledError,
@@ -40,10 +55,9 @@ const DEFAULT_DEPS: Required<RunDeps> = {
   // An approval waits 7 days in all, checked hourly so a decision sent before the wait began is seen.
   approvalPollInterval: "1h",
   approvalPolls: 168,
+  runStep: (_id, body) => body(),
+  modelCallTimeoutMs: 120_000,
 };
-
-const errorMessage = (error: unknown) =>
-  (error as { message?: string })?.message?.slice(0, 500) || "The step failed.";
 
 /** Budget and cancellation end a model step normally (as data), so the step is not retried. */
 async function guarded<T>(fn: () => Promise<T>): Promise<T | { kind: "budget" } | { kind: "cancelled" }> {
@@ -77,15 +91,43 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
       concurrency: [{ key: "event.data.orgId", limit: ORG_CONCURRENCY_CAP }],
       cancelOn: [{ event: "runs/run.cancel-requested", match: "data.runId" }],
       triggers: [runRequested],
+      // Whatever failed for good (a provider refusing every call, a bug), the run ends with a
+      // readable reason and frees its slot instead of staying "running".
+      onFailure: async ({ event, error, step, runId }) => {
+        const { orgId, runId: id } = event.data.event.data;
+        await step.run("fail-run", () => failRun({ orgId, runId: id }, reasonOf(error), `${runId}:fail-run`));
+      },
     },
-    async ({ event, step }) => {
+    async ({ event, step, runId }) => {
       const scope: RunScope = { orgId: event.data.orgId, runId: event.data.runId };
+      /** A step whose body knows its key (`<function run>:<step id>`) to commit its effects once. */
+      const run = <T>(id: string, body: (key: string) => Promise<T>) =>
+        step.run(id, () => deps.runStep(id, () => body(`${runId}:${id}`)) as Promise<T>);
+      const finish = (status: RunStatus, reason?: string) =>
+        run("finish", (key) => finishRun(scope, status, reason, key));
+
+      // An agent's turn: one step per model call, continued from the previous call's messages,
+      // at most MAX_AGENT_CALLS calls. Each step is bounded by the call timeout.
+      const agentTurn = async (prefix: string, subject: TurnSubject, prompt: AgentPrompt) => {
+        const calls: CallResult[] = [];
+        const history: AgentPrompt["messages"] = [];
+        for (let n = 0; n < MAX_AGENT_CALLS; n++) {
+          const past = [...history];
+          const call = (await run(`${prefix}-call-${n}`, (key) =>
+            callAgent(scope, resolve, subject, prompt, past, key, deps.modelCallTimeoutMs),
+          )) as CallResult;
+          calls.push(call);
+          if (call.kind !== "message" || !call.wantsMore) break;
+          history.push(...call.messages);
+        }
+        return foldTurn(calls);
+      };
 
       // (a) Admission: re-check scope, skip finished runs, wait for a free slot in the organization.
-      let admission = await step.run("admit-0", () => admitRun(scope));
+      let admission = await run("admit-0", (key) => admitRun(scope, key));
       for (let i = 1; admission.kind === "wait"; i++) {
         await step.sleep(`wait-for-slot-${i}`, deps.slotPollInterval);
-        admission = await step.run(`admit-${i}`, () => admitRun(scope));
+        admission = await run(`admit-${i}`, (key) => admitRun(scope, key));
       }
       if (admission.kind === "skip") return { skipped: admission.reason };
 
@@ -94,16 +136,18 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         const rejected: { rejected: unknown; feedback: string }[] = [];
         let plan: Plan | null = null;
         for (let i = 1; i <= MAX_PLAN_ATTEMPTS && !plan; i++) {
-          const attempt = (await step.run(`plan-attempt-${i}`, () =>
-            guarded(() => planAttempt(scope, resolve, rejected)),
-          )) as PlanAttempt | { kind: "budget" | "cancelled" };
+          let attempt: PlanAttempt | { kind: "budget" | "cancelled" };
+          try {
+            attempt = (await run(`plan-attempt-${i}`, (key) =>
+              guarded(() => planAttempt(scope, resolve, rejected, key)),
+            )) as PlanAttempt | { kind: "budget" | "cancelled" };
+          } catch (error) {
+            return { status: await finish("failed", `Planning failed: ${reasonOf(error)}`) };
+          }
           if ("kind" in attempt) {
-            if (attempt.kind === "cancelled") return { status: "cancelled" };
-            return {
-              status: await step.run("finish", () =>
-                finishRun(scope, "budget_exhausted", "The token budget ran out while planning."),
-              ),
-            };
+            // A cancelled run keeps its status: finishRun leaves it as it is.
+            if (attempt.kind === "cancelled") return { status: await finish("cancelled") };
+            return { status: await finish("budget_exhausted", "The token budget ran out while planning.") };
           }
           if (attempt.ok) plan = attempt.plan as Plan;
           else rejected.push({ rejected: attempt.rejected, feedback: attempt.feedback });
@@ -111,20 +155,17 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         if (!plan) {
           const last = rejected.at(-1)?.feedback ?? "";
           return {
-            status: await step.run("finish", () =>
-              finishRun(
-                scope,
-                "failed",
-                `The orchestrator did not produce a valid plan in ${MAX_PLAN_ATTEMPTS} attempts. ${last}`.slice(
-                  0,
-                  2000,
-                ),
+            status: await finish(
+              "failed",
+              `The orchestrator did not produce a valid plan in ${MAX_PLAN_ATTEMPTS} attempts. ${last}`.slice(
+                0,
+                2000,
               ),
             ),
           };
         }
         const accepted = plan;
-        await step.run("store-plan", () => storePlan(scope, accepted));
+        await run("store-plan", (key) => storePlan(scope, accepted, key));
       }
 
       // (c) One task: work, review, rework up to the limit, then a person decides.
@@ -140,76 +181,91 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           let review: ReviewResult;
           try {
             const feedback = reasons;
-            work = (await step.run(`work-${id}`, () =>
-              workAttempt(scope, resolve, task.id, attempt, feedback),
+            const prepared = await run(`work-${id}-prepare`, () =>
+              prepareWork(scope, task.id, attempt, feedback),
+            );
+            if (prepared.kind !== "ready") return "cancelled" as TaskOutcome;
+            const turn = await agentTurn(`work-${id}`, { taskId: task.id }, prepared.prompt as AgentPrompt);
+            work = (await run(`work-${id}`, (key) =>
+              finishWork(scope, task.id, attempt, turn, prepared.expected, key),
             )) as WorkResult;
             if (work.kind !== "review") return work.kind as TaskOutcome;
             const artifactId = work.artifactId;
-            review = (await step.run(`review-${id}`, () =>
-              reviewAttempt(scope, resolve, task.id, artifactId, attempt),
+            review = (await run(`review-${id}`, (key) =>
+              reviewAttempt(scope, resolve, task.id, artifactId, attempt, key),
             )) as ReviewResult;
           } catch (error) {
-            const reason = `The agent could not finish: ${errorMessage(error)}`;
-            await step.run(`fail-${id}`, () => setTaskStatus(scope, task.id, "failed", { reason }));
+            // A task that cannot be worked fails itself, not the run; the others go on.
+            const reason = `The agent could not finish: ${reasonOf(error)}`;
+            await run(`fail-${id}`, (key) => setTaskStatus(scope, task.id, "failed", { reason }, key));
             return "failed" as TaskOutcome;
           }
           if (review.kind !== "verdict") return review.kind as TaskOutcome;
           if (review.verdict === "pass") {
             if (task.needsApproval) {
-              await step.run(`gate-${id}`, () => requestApproval(scope, task.id, "gate"));
+              await run(`gate-${id}`, (key) => requestApproval(scope, task.id, "gate", [], key));
               return "waiting" as TaskOutcome;
             }
-            await step.run(`done-${id}`, () => setTaskStatus(scope, task.id, "done", { from: ["review"] }));
+            await run(`done-${id}`, (key) =>
+              setTaskStatus(scope, task.id, "done", { from: ["review"] }, key),
+            );
             return "done" as TaskOutcome;
           }
           reasons = review.reasons;
           if (tries + 1 < MAX_TASK_ATTEMPTS) {
             const reason = `Rework requested: ${reasons.join(" ")}`.slice(0, 2000);
-            await step.run(`rework-${id}`, () =>
-              setTaskStatus(scope, task.id, "in_progress", { reason, from: ["review"] }),
+            await run(`rework-${id}`, (key) =>
+              setTaskStatus(scope, task.id, "in_progress", { reason, from: ["review"] }, key),
             );
           }
         }
         const finalReasons = reasons;
-        await step.run(`escalate-r${round}-${task.id}`, () =>
-          requestApproval(scope, task.id, "escalation", finalReasons),
+        await run(`escalate-r${round}-${task.id}`, (key) =>
+          requestApproval(scope, task.id, "escalation", finalReasons, key),
         );
         return "waiting" as TaskOutcome;
       };
 
-      // A decision sent before the wait began is found by the check; one sent during it, by the wait.
+      // The wait and a re-check run in parallel: the SDK reports the wait and plans the check in one
+      // round, so the check runs once the wait is registered. A decision the check finds is sent
+      // again (its own event id), which the registered wait receives; one sent after, the wait
+      // receives directly. Either way a decision made at any moment resumes the run, not the poll.
       const awaitApproval = async (approvalId: string) => {
         for (let i = 0; ; i++) {
-          const state = await step.run(`approval-${approvalId}-check-${i}`, () =>
-            approvalState(scope, approvalId),
-          );
+          const [decided, state] = await Promise.all([
+            step.waitForEvent(`approval-${approvalId}-wait-${i}`, {
+              event: approvalDecided,
+              if: `async.data.approvalId == '${approvalId}'`,
+              timeout: deps.approvalPollInterval,
+            }),
+            run(`approval-${approvalId}-check-${i}`, async () => {
+              const found = await approvalState(scope, approvalId);
+              if (found && found.status !== "pending") {
+                await announceApprovalDecision(
+                  client,
+                  scope,
+                  approvalId,
+                  `approval-decided:${approvalId}:${runId}:check-${i}`,
+                );
+              }
+              return found;
+            }),
+          ]);
           if (!state) return;
-          if (state.status !== "pending") {
-            await step.run(`approval-${approvalId}-apply`, () =>
-              applyApproval(scope, approvalId, {
-                decision: state.status as "approved",
-                comment: state.comment,
-              }),
+          const decision = decided
+            ? { decision: decided.data.decision, comment: decided.data.comment }
+            : state.status !== "pending"
+              ? { decision: state.status, comment: state.comment }
+              : null;
+          if (decision) {
+            await run(`approval-${approvalId}-apply`, (key) =>
+              applyApproval(scope, approvalId, decision, key),
             );
             return;
           }
           if (i >= deps.approvalPolls) {
-            await step.run(`approval-${approvalId}-timeout`, () =>
-              applyApproval(scope, approvalId, { decision: "timed_out", comment: null }),
-            );
-            return;
-          }
-          const decided = await step.waitForEvent(`approval-${approvalId}-wait-${i}`, {
-            event: approvalDecided,
-            if: `async.data.approvalId == '${approvalId}'`,
-            timeout: deps.approvalPollInterval,
-          });
-          if (decided) {
-            await step.run(`approval-${approvalId}-apply`, () =>
-              applyApproval(scope, approvalId, {
-                decision: decided.data.decision,
-                comment: decided.data.comment,
-              }),
+            await run(`approval-${approvalId}-timeout`, (key) =>
+              applyApproval(scope, approvalId, { decision: "timed_out", comment: null }, key),
             );
             return;
           }
@@ -218,22 +274,38 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
 
       let final: { status: "completed" | "failed" | "budget_exhausted"; reason?: string } | null = null;
       for (let round = 0; round < MAX_ROUNDS && !final; round++) {
-        const r = await step.run(`schedule-${round}`, () => scheduleRound(scope, deps.maxParallel));
-        if (r.finished) {
+        const r = await run(`schedule-${round}`, (key) => scheduleRound(scope, deps.maxParallel, key));
+        if (r.cancelled) {
+          return { status: await finish("cancelled") };
+        } else if (r.finished) {
           final = { status: "completed" };
         } else if (r.start.length) {
-          const outcomes = await Promise.all(r.start.map((task) => runTask(round, task)));
-          if (outcomes.includes("cancelled")) return { status: "cancelled" };
+          // Each task, once finished, starts the tasks it made ready (up to the parallel limit)
+          // without waiting for the rest of the batch. The pick after a task is its own step, keyed
+          // by the task, so the fan-out replays identically. A "cancelled" task outcome means its
+          // row changed under the step; the next round reads the rows again, so the run is always
+          // finished.
+          const outcomes: TaskOutcome[] = [];
+          const work = async (task: Round["start"][number]): Promise<void> => {
+            const outcome = await runTask(round, task);
+            outcomes.push(outcome);
+            if (outcome === "budget" || outcome === "cancelled") return;
+            const next = await run(`schedule-${round}-after-${task.id}`, (key) =>
+              scheduleRound(scope, deps.maxParallel, key, { unlessSpent: true }),
+            );
+            await Promise.all(next.start.map(work));
+          };
+          await Promise.all(r.start.map(work));
           if (outcomes.includes("budget"))
             final = { status: "budget_exhausted", reason: "The token budget is spent." };
         } else if (r.pendingApprovals.length) {
-          await step.run(`waiting-${round}`, () => setRunWaiting(scope));
+          await run(`waiting-${round}`, () => setRunWaiting(scope));
           await Promise.all(r.pendingApprovals.map((id) => awaitApproval(id)));
           // Back from a person: the run takes a slot again, so it waits for one like a new run.
-          let back = await step.run(`resumed-${round}`, () => admitRun(scope));
+          let back = await run(`resumed-${round}`, (key) => admitRun(scope, key));
           for (let i = 1; back.kind === "wait"; i++) {
             await step.sleep(`wait-for-slot-${round}-${i}`, deps.slotPollInterval);
-            back = await step.run(`resumed-${round}-${i}`, () => admitRun(scope));
+            back = await run(`resumed-${round}-${i}`, (key) => admitRun(scope, key));
           }
           if (back.kind === "skip") return { skipped: back.reason };
         } else {
@@ -245,12 +317,20 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
       }
       final ??= { status: "failed", reason: "The run did not settle within its scheduling limit." };
 
-      // (e) The summary, then the final status — the last event of the run.
+      // (e) The summary, then the final status — the last event of the run. A summary the model
+      // cannot write does not undo the work; the reason says it is missing.
       if (final.status !== "budget_exhausted") {
-        await step.run("summary", () => guarded(() => summarizeRun(scope, resolve)));
+        try {
+          const prompt = await run("summary-prepare", () => prepareSummary(scope));
+          const turn = await agentTurn("summary", { summary: true }, prompt as AgentPrompt);
+          if (turn.kind === "done") await run("summary", (key) => storeSummary(scope, turn.artifactId, key));
+        } catch (error) {
+          const missing = `The summary could not be written: ${reasonOf(error)}`;
+          final = { ...final, reason: final.reason ? `${final.reason} ${missing}` : missing };
+        }
       }
       const { status, reason } = final;
-      return { status: await step.run("finish", () => finishRun(scope, status, reason)) };
+      return { status: await finish(status, reason) };
     },
   );
 }

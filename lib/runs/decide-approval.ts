@@ -1,17 +1,19 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { approvals } from "@/db/schema";
+import { inngest } from "@/inngest/client";
 import { AppError, notFound } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
+import { announceApprovalDecision, queueApprovalDecision } from "./approval-outbox";
 import { appendRunEvents } from "./event-log";
 import { FINAL_RUN_STATUSES } from "./events";
 import { findRunRow } from "./queries";
-import { announceApprovalDecision } from "./requests";
 import { type DecideApprovalBody, isUuid } from "./schemas";
 
 /**
- * Approves or rejects a pending approval. The decision is stored and logged first, then the
- * waiting run function is told, so a page reload never shows a gate that was already decided.
+ * Approves or rejects a pending approval. The decision is stored, logged and queued in the outbox
+ * first, then the waiting run function is told, so a page reload never shows a gate that was
+ * already decided and a crash before the send cannot lose the decision.
  */
 export async function decideApproval(
   ctx: OrgContext,
@@ -56,15 +58,16 @@ export async function decideApproval(
         decidedBy: ctx.user.name || ctx.user.email,
       },
     ]);
+    await queueApprovalDecision(tx, { orgId: ctx.org.id, runId: run.id }, approval.id);
     await ctx.audit(tx, {
       action: "approval.decide",
       target: { type: "approval", id: approval.id },
       metadata: { runId: run.id, title: approval.title, decision: input.decision, comment: comment || null },
     });
   });
-  await announceApprovalDecision(
-    { orgId: ctx.org.id, runId },
-    { approvalId, decision: input.decision, comment },
+  // After commit; if this process dies first, the outbox sweeper sends it.
+  await announceApprovalDecision(inngest, { orgId: ctx.org.id, runId }, approvalId).catch((error) =>
+    console.error("[approvals] decision event not sent; the outbox sweeper re-sends it", error),
   );
   return { id: approvalId, status: input.decision };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { inngest } from "@/inngest/client";
-import { approvalDecided, runCancelRequested, runRequested, taskRetryRequested } from "@/inngest/events";
+import { runCancelRequested, runRequested, taskRetryRequested } from "@/inngest/events";
 
 /**
  * The events the run verbs send to the run function (contract in RUNS.md). Each is sent after the
@@ -12,11 +12,6 @@ export type RunScope = { orgId: string; runId: string };
 export const requestRun = (scope: RunScope) => inngest.send(runRequested.create({ ...scope }));
 
 export const requestRunCancel = (scope: RunScope) => inngest.send(runCancelRequested.create({ ...scope }));
-
-export const announceApprovalDecision = (
-  scope: RunScope,
-  decision: { approvalId: string; decision: "approved" | "rejected"; comment: string },
-) => inngest.send(approvalDecided.create({ ...scope, ...decision }));
 
 export const requestTaskRetry = (scope: RunScope, taskId: string) =>
   inngest.send(taskRetryRequested.create({ ...scope, taskId }));

@@ -318,7 +318,14 @@ describe("decideApproval", () => {
     expect(sent.events).toEqual([
       {
         name: "runs/approval.decided",
-        data: { orgId: t.org.id, runId: run.id, approvalId: approval.id, decision: "approved", comment: "" },
+        // Sent from the stored decision (an empty comment is stored as null).
+        data: {
+          orgId: t.org.id,
+          runId: run.id,
+          approvalId: approval.id,
+          decision: "approved",
+          comment: null,
+        },
         committed: true,
       },
     ]);

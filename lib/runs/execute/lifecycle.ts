@@ -1,11 +1,14 @@
+import type { ModelMessage } from "ai";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Tx } from "@/db";
 import { runs, runTasks } from "@/db/schema";
 import { ORCHESTRATOR_SLUG, REVIEWER_SLUG } from "@/lib/agents/catalog";
+import { loadAgentCatalog } from "@/lib/agents/org-agents";
 import { getOrgRunSettings } from "@/lib/ai/org-settings";
 import { assembleContext } from "@/lib/runs/context";
 import { appendRunEvents } from "@/lib/runs/event-log";
-import type { RunStatus } from "@/lib/runs/events";
-import { streamAgent } from "./agent-call";
+import { FINAL_RUN_STATUSES, type RunStatus } from "@/lib/runs/events";
+import { once, onceIn, type StepKey } from "./once";
 import {
   agentOf,
   baseContext,
@@ -16,8 +19,7 @@ import {
   loadTasks,
   toRef,
 } from "./state";
-import { bindTools, type ToolOutcome } from "./tools";
-import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
+import type { RunScope } from "./types";
 
 export type Admission =
   | { kind: "skip"; reason: string }
@@ -34,10 +36,16 @@ const OPEN_TASK_STATUSES = ["todo", "in_progress", "review", "blocked"] as const
  * the last slot. A finished run is skipped unless there is work left: a task reset for retry, or a
  * budget raised after it ran out.
  */
-export async function admitRun(scope: RunScope): Promise<Admission> {
+export async function admitRun(scope: RunScope, key: StepKey): Promise<Admission> {
   const { maxConcurrentRuns } = await getOrgRunSettings(scope.orgId);
-  return inTenant(scope, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`runs:${scope.orgId}`}))`);
+  return inTenant(scope, async (outer) => {
+    await outer.execute(sql`select pg_advisory_xact_lock(hashtext(${`runs:${scope.orgId}`}))`);
+    return onceIn(outer, scope, key, (tx) => admitIn(tx, scope, maxConcurrentRuns));
+  });
+}
+
+async function admitIn(tx: Tx, scope: RunScope, maxConcurrentRuns: number): Promise<Admission> {
+  {
     const run = await loadRun(tx, scope);
     if (!run) return { kind: "skip", reason: "The run does not exist in this organization." };
     if (run.status === "cancelled") return { kind: "skip", reason: "The run was cancelled." };
@@ -89,13 +97,25 @@ export async function admitRun(scope: RunScope): Promise<Admission> {
       );
     }
     const status: RunStatus = tasks.length ? "running" : "planning";
+    // The planner and the reviewer are pinned from the start (the task agents when the plan is stored).
+    const pins = { ...run.agentVersions };
+    if (pins[ORCHESTRATOR_SLUG] === undefined || pins[REVIEWER_SLUG] === undefined) {
+      const catalog = await loadAgentCatalog(tx, scope.orgId);
+      for (const slug of [ORCHESTRATOR_SLUG, REVIEWER_SLUG]) pins[slug] ??= catalog.get(slug)?.version ?? 0;
+    }
     await tx
       .update(runs)
-      .set({ status, statusReason: null, finishedAt: null, startedAt: run.startedAt ?? new Date() })
+      .set({
+        status,
+        statusReason: null,
+        finishedAt: null,
+        startedAt: run.startedAt ?? new Date(),
+        agentVersions: pins,
+      })
       .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
     if (run.status !== status) await appendRunEvents(tx, scope, [{ type: "run.status", status }]);
     return { kind: "admitted", hasTasks: tasks.length > 0 };
-  });
+  }
 }
 
 /** Marks the run as waiting on a person, which frees its slot; `admitRun` takes one again after. */
@@ -117,8 +137,10 @@ export async function setRunWaiting(scope: RunScope): Promise<void> {
   });
 }
 
-/** The orchestrator's closing `run_summary` artifact. Skipped silently when the budget is spent. */
-export async function summarizeRun(scope: RunScope, resolve: ModelResolver): Promise<string | null> {
+/** The prompt of the orchestrator's closing `run_summary` artifact. */
+export async function prepareSummary(
+  scope: RunScope,
+): Promise<{ instructions: string; messages: ModelMessage[] }> {
   const env = await loadEnvironment(scope);
   const { tasks, arts } = await inTenant(scope, async (tx) => ({
     tasks: await loadTasks(tx, scope),
@@ -132,40 +154,38 @@ export async function summarizeRun(scope: RunScope, resolve: ModelResolver): Pro
     ...baseContext(env, tasks),
     artifacts: arts.filter((a) => a.kind !== "run_summary").map((a) => toRef(a, keyOf.get(a.taskId ?? ""))),
   });
-  const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
-  const tools = bindTools({
-    scope,
-    env,
-    task: null,
-    agentSlug: ORCHESTRATOR_SLUG,
-    granted: ["write_artifact"],
-    outcome,
-  });
-  const model = await resolve(scope.orgId, orchestrator.modelTier, orchestrator);
-  try {
-    await streamAgent({ scope, taskId: null, agentSlug: ORCHESTRATOR_SLUG, model }, ctx, tools);
-  } catch (error) {
-    if (error instanceof BudgetExhaustedError || error instanceof RunCancelledError) return null;
-    throw error;
-  }
-  if (outcome.artifactId) {
-    await inTenant(scope, (tx) =>
-      tx
+  return { instructions: ctx.instructions, messages: ctx.messages };
+}
+
+/** Links the summary the orchestrator wrote to the run. */
+export async function storeSummary(
+  scope: RunScope,
+  artifactId: string | null,
+  key: StepKey,
+): Promise<string | null> {
+  return once(scope, key, async (tx) => {
+    if (artifactId) {
+      await tx
         .update(runs)
-        .set({ summaryArtifactId: outcome.artifactId })
-        .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId))),
-    );
-  }
-  return outcome.artifactId;
+        .set({ summaryArtifactId: artifactId })
+        .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
+    }
+    return artifactId;
+  });
 }
 
 /**
  * Ends the run: final status, reason and finish time, the agent versions it used, and the
  * `run.status` event written last. A run cancelled meanwhile keeps its cancelled status.
  */
-export async function finishRun(scope: RunScope, status: RunStatus, reason?: string): Promise<RunStatus> {
+export async function finishRun(
+  scope: RunScope,
+  status: RunStatus,
+  reason: string | undefined,
+  key: StepKey,
+): Promise<RunStatus> {
   const env = await loadEnvironment(scope);
-  return inTenant(scope, async (tx) => {
+  return once(scope, key, async (tx) => {
     const run = await loadRun(tx, scope);
     if (!run) return status;
     if (run.status === "cancelled") return "cancelled";
@@ -183,5 +203,42 @@ export async function finishRun(scope: RunScope, status: RunStatus, reason?: str
       .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
     await appendRunEvents(tx, scope, [{ type: "run.status", status, ...(reason ? { reason } : {}) }]);
     return status;
+  });
+}
+
+/**
+ * The failure handler's verb: a run whose function failed for good ends `failed` with a reason a
+ * person can read, its unfinished work marked failed, freeing its slot. A run that already
+ * reached a final status keeps it.
+ */
+export async function failRun(scope: RunScope, reason: string, key: StepKey): Promise<RunStatus | null> {
+  return once(scope, key, async (tx) => {
+    const run = await loadRun(tx, scope);
+    if (!run || FINAL_RUN_STATUSES.includes(run.status)) return null;
+    const stopped = await tx
+      .update(runTasks)
+      .set({ status: "failed", statusReason: reason, finishedAt: new Date() })
+      .where(
+        and(
+          eq(runTasks.orgId, scope.orgId),
+          eq(runTasks.runId, scope.runId),
+          inArray(runTasks.status, ["in_progress", "review"]),
+        ),
+      )
+      .returning({ id: runTasks.id });
+    await tx
+      .update(runs)
+      .set({ status: "failed", statusReason: reason, finishedAt: new Date() })
+      .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
+    await appendRunEvents(tx, scope, [
+      ...stopped.map((t) => ({
+        type: "task.status" as const,
+        taskId: t.id,
+        status: "failed" as const,
+        reason,
+      })),
+      { type: "run.status", status: "failed", reason },
+    ]);
+    return "failed";
   });
 }

@@ -6,9 +6,11 @@ import { appendRunEvents } from "@/lib/runs/event-log";
 import { flattenPlan, type Plan, planSchema, validatePlan } from "@/lib/runs/plan";
 import { applyTemplateGates } from "@/lib/runs/templates";
 import { generateStructured } from "./agent-call";
-import { agentOf, baseContext, inTenant, loadEnvironment, loadTasks } from "./state";
+import { toRunFailure } from "./failure";
+import { once, type StepKey, storedResult } from "./once";
+import { agentOf, baseContext, loadEnvironment, loadTasks } from "./state";
 import { taskSnapshot } from "./tools";
-import type { ModelResolver, RunScope } from "./types";
+import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
 
 export type PlanAttempt = { ok: true; plan: Plan } | { ok: false; feedback: string; rejected: unknown };
 
@@ -20,7 +22,10 @@ export async function planAttempt(
   scope: RunScope,
   resolve: ModelResolver,
   previous: { rejected: unknown; feedback: string }[],
+  key: StepKey,
 ): Promise<PlanAttempt> {
+  const stored = await storedResult<PlanAttempt>(scope, key);
+  if (stored) return stored.result;
   const env = await loadEnvironment(scope);
   const orchestrator = agentOf(env, ORCHESTRATOR_SLUG).definition;
   const assignable = [...env.catalog.values()]
@@ -40,26 +45,33 @@ export async function planAttempt(
     ]),
   ];
   const model = await resolve(scope.orgId, orchestrator.modelTier, orchestrator);
-  const output = await generateStructured(
-    { scope, taskId: null, agentSlug: ORCHESTRATOR_SLUG, model },
-    { instructions: ctx.instructions, messages },
-    planSchema,
-  );
+  let output: unknown;
+  try {
+    output = await generateStructured(
+      { scope, taskId: null, agentSlug: ORCHESTRATOR_SLUG, model, key },
+      { instructions: ctx.instructions, messages },
+      planSchema,
+    );
+  } catch (error) {
+    if (error instanceof BudgetExhaustedError || error instanceof RunCancelledError) throw error;
+    throw toRunFailure(error);
+  }
   const validation = validatePlan(
     output,
     assignable.map((a) => a.slug),
   );
-  return validation.ok
+  const result: PlanAttempt = validation.ok
     ? { ok: true, plan: validation.plan }
     : { ok: false, feedback: validation.feedback, rejected: output ?? null };
+  return once(scope, key, async () => result);
 }
 
 /** Stores the validated plan (template gates applied) as tasks, with the `run.plan` event. */
-export async function storePlan(scope: RunScope, plan: Plan): Promise<number> {
+export async function storePlan(scope: RunScope, plan: Plan, key: StepKey): Promise<number> {
   const env = await loadEnvironment(scope);
   const gated = applyTemplateGates(plan, env.template);
   const flat = flattenPlan(gated);
-  return inTenant(scope, async (tx) => {
+  return once(scope, key, async (tx) => {
     // Planning is idempotent: a retried step finds the tasks of its first try.
     const existing = await loadTasks(tx, scope);
     if (existing.length) return existing.length;
@@ -83,8 +95,9 @@ export async function storePlan(scope: RunScope, plan: Plan): Promise<number> {
       )
       .returning();
     const used: Record<string, number> = { ...env.run.agentVersions };
+    // Pinned here for the rest of the run (loadEnvironment loads these versions in every step).
     for (const slug of [ORCHESTRATOR_SLUG, REVIEWER_SLUG, ...flat.map((t) => t.agent)]) {
-      used[slug] = env.catalog.get(slug)?.version ?? 0;
+      used[slug] ??= env.catalog.get(slug)?.version ?? 0;
     }
     await tx
       .update(runs)

@@ -1,8 +1,10 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { type Tx, withTenant } from "@/db";
-import { approvals, artifacts, organizations, projects, runs, runTasks } from "@/db/schema";
+import { agentVersions, approvals, artifacts, organizations, projects, runs, runTasks } from "@/db/schema";
 import { ARTIFACT_KINDS, type ArtifactKind } from "@/lib/agents/artifact-kinds";
+import { listBuiltinAgents } from "@/lib/agents/catalog";
 import { type CatalogAgent, loadAgentCatalog } from "@/lib/agents/org-agents";
+import { agentDefinitionSchema } from "@/lib/agents/schema";
 import { getOrgRunSettings } from "@/lib/ai/org-settings";
 import type { ArtifactRef, ContextInput } from "@/lib/runs/context";
 import { getRunTemplate, type RunTemplate } from "@/lib/runs/templates";
@@ -107,9 +109,56 @@ export async function loadEnvironment(scope: RunScope): Promise<RunEnvironment> 
       template,
       organization: { name: org?.name ?? "Organization", standards: settings.standards },
       project: { id: project.id, name: project.name, brief: project.brief || project.description },
-      catalog: await loadAgentCatalog(tx, scope.orgId),
+      catalog: await pinnedCatalog(tx, scope.orgId, run.agentVersions),
     };
   });
+}
+
+/**
+ * The organization's catalog with each agent the run pinned (slug → version, 0 = built-in) at
+ * that version, whatever was saved since: an edit mid-run never changes a running run.
+ */
+async function pinnedCatalog(
+  tx: Tx,
+  orgId: string,
+  pins: Record<string, number>,
+): Promise<Map<string, CatalogAgent>> {
+  const catalog = await loadAgentCatalog(tx, orgId);
+  const stale = Object.entries(pins).filter(([slug, version]) => catalog.get(slug)?.version !== version);
+  if (!stale.length) return catalog;
+  const builtins = new Map(listBuiltinAgents().map((a) => [a.slug, a]));
+  const rows = await tx
+    .select()
+    .from(agentVersions)
+    .where(
+      and(
+        eq(agentVersions.orgId, orgId),
+        inArray(
+          agentVersions.slug,
+          stale.map(([slug]) => slug),
+        ),
+      ),
+    );
+  for (const [slug, version] of stale) {
+    if (version === 0) {
+      const definition = builtins.get(slug);
+      if (definition)
+        catalog.set(slug, { definition, version: 0, source: "builtin", basedOn: null, archived: false });
+      continue;
+    }
+    const row = rows.find((r) => r.slug === slug && r.version === version);
+    const parsed = row ? agentDefinitionSchema.safeParse(row.definition) : null;
+    if (row && parsed?.success) {
+      catalog.set(slug, {
+        definition: parsed.data,
+        version,
+        source: "organization",
+        basedOn: row.basedOn,
+        archived: row.archived,
+      });
+    }
+  }
+  return catalog;
 }
 
 export function agentOf(env: RunEnvironment, slug: string): CatalogAgent {

@@ -1,4 +1,6 @@
+import type { ModelMessage } from "ai";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "@/db";
 import { approvals, artifacts, runEvents, runTasks } from "@/db/schema";
 import { ARTIFACT_KINDS, type ArtifactKind } from "@/lib/agents/artifact-kinds";
 import { REVIEWER_SLUG } from "@/lib/agents/catalog";
@@ -7,7 +9,10 @@ import { assembleContext } from "@/lib/runs/context";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { TaskStatus } from "@/lib/runs/schedule";
 import { schedule } from "@/lib/runs/schedule";
-import { generateStructured, streamAgent } from "./agent-call";
+import { generateStructured } from "./agent-call";
+import type { TurnOutcome } from "./agent-turn";
+import { toRunFailure } from "./failure";
+import { derivedId, once, type StepKey, storedResult } from "./once";
 import {
   agentOf,
   answeredQuestions,
@@ -15,23 +20,36 @@ import {
   inTenant,
   latestArtifacts,
   loadEnvironment,
+  loadRun,
   loadTask,
   loadTasks,
   QUESTION_TITLE_PREFIX,
   type TaskRow,
   toRef,
 } from "./state";
-import { bindTools, type ToolOutcome } from "./tools";
 import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
 
-/** Sets a task's status (only if the run is still live) with its `task.status` event. */
+type StatusExtra = { reason?: string; attempts?: number; from?: TaskStatus[] };
+
+/** Sets a task's status (only if the run is still live) with its `task.status` event, once per step. */
 export async function setTaskStatus(
   scope: RunScope,
   taskId: string,
   status: TaskStatus,
-  extra: { reason?: string; attempts?: number; from?: TaskStatus[] } = {},
+  extra: StatusExtra,
+  key: StepKey,
 ): Promise<boolean> {
-  return inTenant(scope, async (tx) => {
+  return once(scope, key, (tx) => setTaskStatusIn(tx, scope, taskId, status, extra));
+}
+
+async function setTaskStatusIn(
+  tx: Tx,
+  scope: RunScope,
+  taskId: string,
+  status: TaskStatus,
+  extra: StatusExtra = {},
+): Promise<boolean> {
+  {
     const now = new Date();
     const updated = await tx
       .update(runTasks)
@@ -56,7 +74,7 @@ export async function setTaskStatus(
     if (!updated.length) return false;
     await appendRunEvents(tx, scope, [{ type: "task.status", taskId, status, reason: extra.reason }]);
     return true;
-  });
+  }
 }
 
 export type Round = {
@@ -66,12 +84,35 @@ export type Round = {
   finished: boolean;
   stuck: boolean;
   failedTasks: number;
+  /** The run was cancelled meanwhile: nothing more starts. */
+  cancelled: boolean;
 };
 
-/** Picks the tasks to start now and marks them in progress. */
-export async function scheduleRound(scope: RunScope, maxParallel: number): Promise<Round> {
-  return inTenant(scope, async (tx) => {
+/**
+ * Picks the tasks to start now and marks them in progress (once: a re-run returns the same pick).
+ * Picks of one run are serialized, so two tasks finishing together never start one task twice.
+ * With `unlessSpent`, nothing starts once the budget is spent (a pick after a task, not a round).
+ */
+export async function scheduleRound(
+  scope: RunScope,
+  maxParallel: number,
+  key: StepKey,
+  { unlessSpent = false } = {},
+): Promise<Round> {
+  return once(scope, key, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`schedule:${scope.runId}`}))`);
+    const run = await loadRun(tx, scope);
     const tasks = await loadTasks(tx, scope);
+    const idle: Round = {
+      start: [],
+      pendingApprovals: [],
+      finished: false,
+      stuck: false,
+      failedTasks: 0,
+      cancelled: false,
+    };
+    if (!run || run.status === "cancelled") return { ...idle, cancelled: true };
+    if (unlessSpent && run.inputTokens + run.outputTokens >= run.tokenBudget) return idle;
     const decision = schedule(
       tasks.map((t) => ({
         key: t.key,
@@ -120,6 +161,7 @@ export async function scheduleRound(scope: RunScope, maxParallel: number): Promi
       finished: decision.finished,
       stuck: decision.stuck && pending.size === 0,
       failedTasks: tasks.filter((t) => t.status === "failed").length,
+      cancelled: false,
     };
   });
 }
@@ -131,15 +173,20 @@ export type WorkResult =
   | { kind: "cancelled" };
 
 const isKind = (k: string): k is ArtifactKind => (ARTIFACT_KINDS as readonly string[]).includes(k);
+const BUDGET_PAUSE = "Paused: the run's token budget is spent.";
 
-/** One attempt of a task's agent: context, tools, streamed output; leaves the task in review. */
-export async function workAttempt(
+export type AgentPrompt = { instructions: string; messages: ModelMessage[] };
+export type WorkPlan =
+  | { kind: "ready"; prompt: AgentPrompt; expected: string | null }
+  | { kind: "cancelled" };
+
+/** The prompt of one attempt of a task's agent (its context, read once for all its model calls). */
+export async function prepareWork(
   scope: RunScope,
-  resolve: ModelResolver,
   taskId: string,
   attempt: number,
   reviewFeedback: string[],
-): Promise<WorkResult> {
+): Promise<WorkPlan> {
   const env = await loadEnvironment(scope);
   const loaded = await inTenant(scope, async (tx) => {
     const task = await loadTask(tx, scope, taskId);
@@ -149,6 +196,7 @@ export async function workAttempt(
     return { task, tasks, arts, answers };
   });
   const { task, tasks, arts, answers } = loaded;
+  // Not ours to work any more (cancelled, or reset by a new execution of the run).
   if (task?.status !== "in_progress") return { kind: "cancelled" };
   const agent = agentOf(env, task.agentSlug).definition;
   const keyOf = new Map(tasks.map((t) => [t.id, t.key]));
@@ -157,8 +205,7 @@ export async function workAttempt(
     .filter((a) => a.taskId && depIds.has(a.taskId))
     .map((a) => toRef(a, keyOf.get(a.taskId ?? "")));
   const previous = arts.find((a) => a.taskId === task.id);
-  const expected = agent.artifactKinds.find((k) => k !== "plan" && k !== "review_verdict");
-
+  const expected = agent.artifactKinds.find((k) => k !== "plan" && k !== "review_verdict") ?? null;
   const ctx = assembleContext({
     purpose: "task",
     agent,
@@ -170,7 +217,7 @@ export async function workAttempt(
       acceptanceCriteria: task.acceptanceCriteria,
       priority: task.priority,
       assignee: task.agentSlug,
-      expectedArtifactKind: expected,
+      expectedArtifactKind: expected ?? undefined,
       attempt,
       reviewFeedback: reviewFeedback.length ? reviewFeedback : undefined,
       previousArtifact: reviewFeedback.length && previous ? toRef(previous, task.key) : undefined,
@@ -178,45 +225,62 @@ export async function workAttempt(
     },
     artifacts: inputs,
   });
-  const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
-  const tools = bindTools({ scope, env, task, agentSlug: agent.slug, granted: agent.tools, outcome });
-  const model = await resolve(scope.orgId, agent.modelTier, agent);
-  let text: string;
-  try {
-    ({ text } = await streamAgent({ scope, taskId, agentSlug: agent.slug, model }, ctx, tools));
-  } catch (error) {
-    if (error instanceof BudgetExhaustedError) {
-      await setTaskStatus(scope, taskId, "todo", { reason: "Paused: the run's token budget is spent." });
+  return { kind: "ready", prompt: { instructions: ctx.instructions, messages: ctx.messages }, expected };
+}
+
+/**
+ * Ends one attempt after its model calls: a question blocks the task, a spent budget pauses it,
+ * otherwise the reply is saved (for agents without write tools) and the task goes to review —
+ * in one transaction with the step's result, so a re-run returns it and writes nothing.
+ */
+export async function finishWork(
+  scope: RunScope,
+  taskId: string,
+  attempt: number,
+  turn: TurnOutcome,
+  expected: string | null,
+  key: StepKey,
+): Promise<WorkResult> {
+  const env = await loadEnvironment(scope);
+  return once(scope, key, async (tx): Promise<WorkResult> => {
+    if (turn.kind === "cancelled") return { kind: "cancelled" };
+    if (turn.kind === "budget") {
+      await setTaskStatusIn(tx, scope, taskId, "todo", { reason: BUDGET_PAUSE });
       return { kind: "budget" };
     }
-    if (error instanceof RunCancelledError) return { kind: "cancelled" };
-    throw error;
-  }
-
-  if (outcome.questionApprovalId) {
-    await setTaskStatus(scope, taskId, "blocked", { reason: "Waiting for an answer from the team." });
-    return { kind: "question", approvalId: outcome.questionApprovalId };
-  }
-  let artifactId = outcome.artifactId;
-  // Agents without write tools reply with the artifact itself; it is saved for them.
-  if (!artifactId && text.trim() && expected && isKind(expected)) {
-    artifactId = await saveReply(scope, env.project.id, task, agent.slug, expected, text);
-  }
-  await setTaskStatus(scope, taskId, "review", { attempts: attempt, from: ["in_progress"] });
-  return { kind: "review", artifactId };
+    if (turn.questionApprovalId) {
+      await setTaskStatusIn(tx, scope, taskId, "blocked", { reason: "Waiting for an answer from the team." });
+      return { kind: "question", approvalId: turn.questionApprovalId };
+    }
+    const task = await loadTask(tx, scope, taskId);
+    if (!task) return { kind: "cancelled" };
+    let artifactId = turn.artifactId;
+    // Agents without write tools reply with the artifact itself; it is saved for them.
+    if (!artifactId && turn.text.trim() && expected && isKind(expected)) {
+      artifactId = await saveReply(tx, scope, env.project.id, task, task.agentSlug, expected, turn.text, key);
+    }
+    const moved = await setTaskStatusIn(tx, scope, taskId, "review", {
+      attempts: attempt,
+      from: ["in_progress"],
+    });
+    return moved ? { kind: "review", artifactId } : { kind: "cancelled" };
+  });
 }
 
 async function saveReply(
+  tx: Tx,
   scope: RunScope,
   projectId: string,
   task: TaskRow,
   agentSlug: string,
   kind: ArtifactKind,
   text: string,
+  key: StepKey,
 ): Promise<string> {
-  const id = crypto.randomUUID();
-  await inTenant(scope, async (tx) => {
-    await tx.insert(artifacts).values({
+  const id = derivedId(scope.runId, key, "reply");
+  const inserted = await tx
+    .insert(artifacts)
+    .values({
       id,
       orgId: scope.orgId,
       projectId,
@@ -229,11 +293,14 @@ async function saveReply(
       content: text,
       summary: text.replace(/\s+/g, " ").slice(0, 400),
       agentSlug,
-    });
+    })
+    .onConflictDoNothing()
+    .returning({ id: artifacts.id });
+  if (inserted.length) {
     await appendRunEvents(tx, scope, [
       { type: "artifact.saved", artifactId: id, taskId: task.id, kind, title: task.title, version: 1 },
     ]);
-  });
+  }
   return id;
 }
 
@@ -249,7 +316,10 @@ export async function reviewAttempt(
   taskId: string,
   artifactId: string | null,
   attempt: number,
+  key: StepKey,
 ): Promise<ReviewResult> {
+  const stored = await storedResult<ReviewResult>(scope, key);
+  if (stored) return stored.result;
   const env = await loadEnvironment(scope);
   const { task, tasks, subject } = await inTenant(scope, async (tx) => {
     const [art] = artifactId
@@ -290,17 +360,19 @@ export async function reviewAttempt(
     let output: unknown;
     try {
       output = await generateStructured(
-        { scope, taskId, agentSlug: REVIEWER_SLUG, model },
+        { scope, taskId, agentSlug: REVIEWER_SLUG, model, key },
         ctx,
         reviewVerdictSchema,
       );
     } catch (error) {
       if (error instanceof BudgetExhaustedError) {
-        await setTaskStatus(scope, taskId, "todo", { reason: "Paused: the run's token budget is spent." });
-        return { kind: "budget" };
+        return once(scope, key, async (tx) => {
+          await setTaskStatusIn(tx, scope, taskId, "todo", { reason: BUDGET_PAUSE });
+          return { kind: "budget" } as ReviewResult;
+        });
       }
       if (error instanceof RunCancelledError) return { kind: "cancelled" };
-      throw error;
+      throw toRunFailure(error);
     }
     const parsed = reviewVerdictSchema.safeParse(output);
     verdict = parsed.success
@@ -310,23 +382,23 @@ export async function reviewAttempt(
           reasons: ["The reviewer's verdict could not be read; revise against the acceptance criteria."],
         };
   }
-  await inTenant(scope, (tx) =>
-    appendRunEvents(tx, scope, [
+  return once(scope, key, async (tx): Promise<ReviewResult> => {
+    await appendRunEvents(tx, scope, [
       { type: "review.verdict", taskId, verdict: verdict.verdict, reasons: verdict.reasons, attempt },
-    ]),
-  );
-  return { kind: "verdict", verdict: verdict.verdict, reasons: verdict.reasons };
+    ]);
+    return { kind: "verdict", verdict: verdict.verdict, reasons: verdict.reasons };
+  });
 }
-
 /** Pauses the task for a person: a result to approve, or an escalation after failed reviews. */
 export async function requestApproval(
   scope: RunScope,
   taskId: string,
   kind: "gate" | "escalation",
-  reasons: string[] = [],
+  reasons: string[],
+  key: StepKey,
 ): Promise<string> {
   const env = await loadEnvironment(scope);
-  return inTenant(scope, async (tx) => {
+  return once(scope, key, async (tx) => {
     const task = await loadTask(tx, scope, taskId);
     if (!task) throw new Error("Task not found");
     const gate = env.template.approvalGates.find((g) => g.phase === task.phaseKey);
@@ -396,8 +468,9 @@ export async function applyApproval(
   scope: RunScope,
   approvalId: string,
   decided: { decision: "approved" | "rejected" | "timed_out"; comment: string | null },
+  key: StepKey,
 ): Promise<void> {
-  await inTenant(scope, async (tx) => {
+  await once(scope, key, async (tx) => {
     const [row] = await tx
       .select()
       .from(approvals)
@@ -459,5 +532,6 @@ export async function applyApproval(
       if (changed.length) events.push({ type: "task.status", taskId: row.taskId, status, reason });
     }
     await appendRunEvents(tx, scope, events);
+    return null;
   });
 }

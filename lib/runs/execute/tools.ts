@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { type ToolSet, tool } from "ai";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { approvals, artifacts, runTasks } from "@/db/schema";
 import { type AgentToolName, agentToolDescriptions, agentToolInputSchemas } from "@/lib/agents/tools";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { TaskSnapshot } from "@/lib/runs/events";
+import { derivedId, type StepKey } from "./once";
 import {
   type ArtifactRow,
   inTenant,
@@ -59,8 +59,12 @@ export function bindTools(args: {
   agentSlug: string;
   granted: readonly AgentToolName[];
   outcome: ToolOutcome;
+  /** The step the tools run in: rows they insert take ids derived from it and their order. */
+  key: StepKey;
 }): ToolSet {
-  const { scope, env, task, agentSlug, outcome } = args;
+  const { scope, env, task, agentSlug, outcome, key } = args;
+  let writes = 0;
+  const nextId = (what: string) => derivedId(scope.runId, key, what, writes++);
   const taskId = task?.id ?? null;
   const projectId = env.project.id;
 
@@ -145,24 +149,29 @@ export function bindTools(args: {
       description: agentToolDescriptions.write_artifact,
       inputSchema: agentToolInputSchemas.write_artifact,
       execute: async (input) => {
-        const id = randomUUID();
+        const id = nextId("artifact");
         await inTenant(scope, async (tx) => {
-          await tx.insert(artifacts).values({
-            id,
-            orgId: scope.orgId,
-            projectId,
-            runId: scope.runId,
-            taskId,
-            artifactKey: id,
-            version: 1,
-            kind: input.kind,
-            title: input.title,
-            path: input.path ?? null,
-            language: input.language ?? null,
-            content: input.content,
-            summary: input.summary,
-            agentSlug,
-          });
+          const inserted = await tx
+            .insert(artifacts)
+            .values({
+              id,
+              orgId: scope.orgId,
+              projectId,
+              runId: scope.runId,
+              taskId,
+              artifactKey: id,
+              version: 1,
+              kind: input.kind,
+              title: input.title,
+              path: input.path ?? null,
+              language: input.language ?? null,
+              content: input.content,
+              summary: input.summary,
+              agentSlug,
+            })
+            .onConflictDoNothing()
+            .returning({ id: artifacts.id });
+          if (!inserted.length) return;
           await appendRunEvents(tx, scope, [
             {
               type: "artifact.saved",
@@ -184,8 +193,13 @@ export function bindTools(args: {
       execute: async (input) => {
         const previous = await findArtifact(input.artifactId);
         if (!previous) return { error: `No artifact ${input.artifactId} in this project.` };
-        const id = randomUUID();
+        const id = nextId("revision");
         const version = await inTenant(scope, async (tx) => {
+          const [done] = await tx
+            .select({ version: artifacts.version })
+            .from(artifacts)
+            .where(and(eq(artifacts.orgId, scope.orgId), eq(artifacts.id, id)));
+          if (done) return done.version;
           const [{ next } = { next: 1 }] = await tx
             .select({ next: sql<number>`coalesce(max(${artifacts.version}), 0)::int + 1` })
             .from(artifacts)
@@ -238,7 +252,13 @@ export function bindTools(args: {
             error: `Unknown agent "${input.agent}". Use one of: ${[...env.catalog.keys()].join(", ")}.`,
           };
         }
+        const id = nextId("subtask");
         const added = await inTenant(scope, async (tx) => {
+          const [existing] = await tx
+            .select()
+            .from(runTasks)
+            .where(and(eq(runTasks.orgId, scope.orgId), eq(runTasks.id, id)));
+          if (existing) return existing;
           const [{ count, last } = { count: 0, last: 0 }] = await tx
             .select({
               count: sql<number>`count(*)::int`,
@@ -249,6 +269,7 @@ export function bindTools(args: {
           const [row] = await tx
             .insert(runTasks)
             .values({
+              id,
               orgId: scope.orgId,
               runId: scope.runId,
               key: `${task?.key ?? "run"}-followup-${Number(count) + 1}`,
@@ -279,10 +300,12 @@ export function bindTools(args: {
           `Why: ${input.why}`,
           ...(input.options?.length ? [`Options: ${input.options.join(" · ")}`] : []),
         ].join("\n");
+        const id = nextId("question");
         const approvalId = await inTenant(scope, async (tx) => {
           const [row] = await tx
             .insert(approvals)
             .values({
+              id,
               orgId: scope.orgId,
               runId: scope.runId,
               taskId,
@@ -290,8 +313,9 @@ export function bindTools(args: {
               prompt,
               expiresAt: new Date(Date.now() + 7 * 86_400_000),
             })
+            .onConflictDoNothing()
             .returning({ id: approvals.id });
-          if (!row) throw new Error("Question was not saved");
+          if (!row) return id;
           await appendRunEvents(tx, scope, [
             {
               type: "approval.requested",

@@ -20,6 +20,13 @@ export type RunDeps = {
   /** An approval is re-checked this often, `approvalPolls` times, then times out. */
   approvalPollInterval?: string;
   approvalPolls?: number;
+  /**
+   * Runs a step's body. Tests wrap it to run bodies twice (at-least-once) or to kill the process
+   * after a body's effects committed and before the executor stored its result.
+   */
+  runStep?: (stepId: string, body: () => Promise<unknown>) => Promise<unknown>;
+  /** Each model call is aborted after this long, so no step outlasts a serverless request. */
+  modelCallTimeoutMs?: number;
 };
 
 /** A model call was refused because the run's token budget is spent. */
@@ -45,5 +52,5 @@ export class RunCancelledError extends Error {
 export const MAX_TASK_ATTEMPTS = 3;
 /** Plan attempts: the first and two re-asks with the validation feedback. */
 export const MAX_PLAN_ATTEMPTS = 3;
-/** Tool-using steps an agent may take in one attempt. */
-export const MAX_AGENT_STEPS = 8;
+/** Model calls (each with the tools it asks for) an agent may make in one attempt. */
+export const MAX_AGENT_CALLS = 8;

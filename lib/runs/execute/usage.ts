@@ -31,22 +31,31 @@ export type ModelCallRecord = {
   latencyMs: number;
 };
 
-/** One row per model call, summed on the run, and a `usage` event, in one transaction. */
-export async function recordModelCall(scope: RunScope, call: ModelCallRecord): Promise<void> {
+/**
+ * One row per model call, summed on the run, and a `usage` event, in one transaction. `id` is
+ * derived from the step and the call's place in it: a re-executed step records each call once.
+ */
+export async function recordModelCall(scope: RunScope, id: string, call: ModelCallRecord): Promise<void> {
   const cost = costOfUsage(call.modelId, { inputTokens: call.inputTokens, outputTokens: call.outputTokens });
   await withTenant({ orgId: scope.orgId }, async (tx) => {
-    await tx.insert(modelCalls).values({
-      orgId: scope.orgId,
-      runId: scope.runId,
-      taskId: call.taskId,
-      agentSlug: call.agentSlug,
-      provider: call.provider,
-      modelId: call.modelId,
-      inputTokens: call.inputTokens,
-      outputTokens: call.outputTokens,
-      costUsd: cost.usd,
-      latencyMs: Math.round(call.latencyMs),
-    });
+    const inserted = await tx
+      .insert(modelCalls)
+      .values({
+        id,
+        orgId: scope.orgId,
+        runId: scope.runId,
+        taskId: call.taskId,
+        agentSlug: call.agentSlug,
+        provider: call.provider,
+        modelId: call.modelId,
+        inputTokens: call.inputTokens,
+        outputTokens: call.outputTokens,
+        costUsd: cost.usd,
+        latencyMs: Math.round(call.latencyMs),
+      })
+      .onConflictDoNothing()
+      .returning({ id: modelCalls.id });
+    if (!inserted.length) return;
     await tx
       .update(runs)
       .set({
