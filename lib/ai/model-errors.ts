@@ -104,6 +104,8 @@ function describeApiCall(error: APICallError, retries: number): string {
   return `The model provider rejected the request (${status})${providerMessage(error.message)}.`;
 }
 
+export const UNEXPECTED_MODEL_ERROR = "The model call failed for an unexpected reason.";
+
 /**
  * One reason a user can read for any failed model call: HTTP errors by status, retries counted,
  * timeouts, cut streams, answers that are not the JSON asked for, bad tool calls.
@@ -141,12 +143,12 @@ export function describeModelError(error: unknown, options: { retries?: number }
   if (NoSuchToolError.isInstance(error))
     return `The model called a tool that does not exist ("${error.toolName}").`;
   const name = (error as { name?: string })?.name;
-  if (name === "AbortError" || name === "TimeoutError")
-    return "The model call was stopped before it finished.";
+  if (name === "TimeoutError") return `The model did not answer in time${retried(retries)}.`;
+  if (name === "AbortError") return "The model call was stopped before it finished.";
   if (
     errorCode(error) === "ECONNRESET" ||
     /terminated|socket hang up|other side closed/i.test(String((error as Error)?.message))
   )
     return `The model provider's connection closed mid-answer${retried(retries)}.`;
-  return "The model call failed for an unexpected reason.";
+  return UNEXPECTED_MODEL_ERROR;
 }

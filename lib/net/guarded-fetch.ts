@@ -74,10 +74,14 @@ function cappedBody(body: ReadableStream<Uint8Array>, maxBytes: number, release:
         controller.enqueue(value);
       } catch (error) {
         release();
+        // The address was vetted and answered: a cut now says nothing about internal ports, and the
+        // caller (e.g. a model call) needs to tell a cut stream from a refused address. A silent
+        // body is the guard's own bound, reported like its other limits.
+        const cause = (error as { cause?: { code?: unknown } })?.cause;
         controller.error(
-          error instanceof Error && error.name === "AbortError"
-            ? error
-            : new UnreachableUrlError(String(error)),
+          cause?.code === "UND_ERR_BODY_TIMEOUT"
+            ? new UnreachableUrlError(`${url.origin} went silent`)
+            : error,
         );
       }
     },

@@ -207,8 +207,11 @@ async function expectNoDuplicates(runId: string, answered: number) {
   return events;
 }
 
-/** Model calls that reached the model: answered in full, or cut mid-answer (tokens were spent). */
-const answered = () => server.requests.filter((r) => r.outcome === "answered" || r.outcome === "cut").length;
+/**
+ * Model calls answered in full: each is one usage record. A stream cut mid-answer never reports
+ * its usage (it comes in the last chunk), so its step is retried and only the retry is recorded.
+ */
+const answered = () => server.requests.filter((r) => r.outcome === "answered").length;
 
 /** The slot is free: another run of the organization (limit 1) is admitted and completes. */
 async function expectSlotFreed(setup: Setup) {
@@ -559,7 +562,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
 
     // needs run-function fix: generateStructured (lib/runs/execute/agent-call.ts) records usage only
     // when the answer parses, so the tokens of a plan answered in plain text are not counted.
-    it.skip("records the usage of a plan answer that was not JSON", async () => {
+    it("records the usage of a plan answer that was not JSON", async () => {
       const setup = await setupTeam();
       server.handle(script({ when: is("plan"), replies: [{ text: "Sure! First we capture the drivers." }] }));
       const scope = await startRun(setup);
@@ -569,7 +572,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
 
     // needs run-function fix: a provider error while planning fails the function with no failure
     // handler, so the run stays in planning and keeps the organization's slot.
-    it.skip("fails the run when the provider refuses the API key (401) while planning", async () => {
+    it("fails the run when the provider refuses the API key (401) while planning", async () => {
       const setup = await setupTeam();
       server.handle(
         script({
@@ -592,7 +595,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
     }, 90_000);
 
     // needs run-function fix: same as above (no failure handler for a planning step that keeps failing).
-    it.skip("fails the run after persistent 429s while planning, saying it was rate limited", async () => {
+    it("fails the run after persistent 429s while planning, saying it was rate limited", async () => {
       const setup = await setupTeam();
       const limited: Reply = {
         status: 429,
@@ -609,7 +612,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
     }, 90_000);
 
     // needs run-function fix: a summary step that keeps failing fails the function; the run stays running.
-    it.skip("finishes the run when the summary call keeps failing", async () => {
+    it("finishes the run when the summary call keeps failing", async () => {
       const setup = await setupTeam();
       server.handle(
         script({ when: is("summary"), replies: times(30, { status: 503, body: "unavailable" }) }),

@@ -121,7 +121,9 @@ describe("run function, provider failures", () => {
     await request(scope);
     const run = await driveToEnd(scope, approve, 30_000);
     expect(run.status).toBe("failed");
-    expect(run.statusReason).toBe("Planning failed: The model provider refused the API key (401).");
+    expect(run.statusReason).toBe(
+      "Planning failed: The model provider refused the API key (401). Check the key in the AI settings.",
+    );
     expect(run.finishedAt).not.toBeNull();
     const last = (await eventsOf(scope.runId)).at(-1);
     expect(last).toMatchObject({ type: "run.status", data: { status: "failed", reason: run.statusReason } });
@@ -137,7 +139,7 @@ describe("run function, provider failures", () => {
     const [first] = await tasksOf(scope.runId);
     expect(first?.status).toBe("failed");
     expect(first?.statusReason).toBe(
-      "The agent could not finish: The model provider is limiting requests (429); the run stopped after retrying.",
+      "The agent could not finish: The model provider is rate limiting requests (429).",
     );
     expect(JSON.stringify(await eventsOf(scope.runId))).not.toContain("secret internals");
     expect((await eventsOf(scope.runId)).at(-1)).toMatchObject({
@@ -153,7 +155,7 @@ describe("run function, provider failures", () => {
     const run = await driveToEnd(scope, approve);
     expect(run.status).toBe("completed");
     expect(run.statusReason).toBe(
-      "The summary could not be written: The model provider failed (500); the run stopped after retrying.",
+      "The summary could not be written: The model provider had a server error (500).",
     );
     expect((await eventsOf(scope.runId)).at(-1)).toMatchObject({
       type: "run.status",

@@ -9,7 +9,7 @@ import { draftContent } from "./draft-text";
 import { derivedId, onceIn, type StepKey } from "./once";
 import { inTenant } from "./state";
 import { BudgetExhaustedError, RunCancelledError, type RunScope } from "./types";
-import { assertCanCallModel, recordModelCall } from "./usage";
+import { assertCanCallModel, type ModelCallRecord, recordModelCall } from "./usage";
 
 /** Streamed text is stored in batches: at most every FLUSH_MS or FLUSH_CHARS, not a row per token. */
 const FLUSH_MS = 100;
@@ -120,6 +120,7 @@ export async function streamModelCall(
 
   let text = "";
   let failure: unknown = null;
+  let usage: ModelCallRecord | null = null;
   let toolCalls = 0;
   // Documents streamed inside write/revise tool calls, shown in the feed as they are written.
   const drafts = new Map<string, { json: string; shown: number }>();
@@ -181,7 +182,7 @@ export async function streamModelCall(
           break;
         case "finish-step":
           await flush();
-          await recordModelCall(scope, derivedId(scope.runId, key, "call"), {
+          usage = {
             taskId,
             agentSlug,
             provider: model.provider,
@@ -189,7 +190,7 @@ export async function streamModelCall(
             inputTokens: part.usage.inputTokens ?? 0,
             outputTokens: part.usage.outputTokens ?? 0,
             latencyMs: Date.now() - startedAt,
-          });
+          };
           break;
         case "error":
           failure = part.error;
@@ -209,6 +210,9 @@ export async function streamModelCall(
   if (cancelled) throw new RunCancelledError();
   if (failure) throw unwrap(failure);
   if (controller.signal.aborted) throw controller.signal.reason;
+  // Recorded only for a call that finished: a cut stream reports no real usage, and its retry
+  // (the same step, so the same id) must record the tokens that answer actually used.
+  if (usage) await recordModelCall(scope, derivedId(scope.runId, key, "call"), usage);
   const response = await result.response;
   return { text, messages: response.messages as ModelMessage[], wantsMore: toolCalls > 0 };
 }
@@ -231,6 +235,17 @@ export async function generateStructured<S extends z.ZodType>(
 ): Promise<unknown> {
   await assertCanCallModel(target.scope);
   const started = Date.now();
+  // The tokens were spent whether or not the answer parses: record them either way, once.
+  const record = (usage: { inputTokens?: number; outputTokens?: number }) =>
+    recordModelCall(target.scope, derivedId(target.scope.runId, target.key, "structured"), {
+      taskId: target.taskId,
+      agentSlug: target.agentSlug,
+      provider: target.model.provider,
+      modelId: target.model.modelId,
+      inputTokens: usage.inputTokens ?? 0,
+      outputTokens: usage.outputTokens ?? 0,
+      latencyMs: Date.now() - started,
+    });
   try {
     const result = await generateText({
       model: target.model.model,
@@ -239,20 +254,16 @@ export async function generateStructured<S extends z.ZodType>(
       output: Output.object({ schema }),
       maxRetries: 2,
     });
-    await recordModelCall(target.scope, derivedId(target.scope.runId, target.key, "structured"), {
-      taskId: target.taskId,
-      agentSlug: target.agentSlug,
-      provider: target.model.provider,
-      modelId: target.model.modelId,
-      inputTokens: result.usage.inputTokens ?? 0,
-      outputTokens: result.usage.outputTokens ?? 0,
-      latencyMs: Date.now() - started,
-    });
+    await record(result.usage);
     return result.output;
   } catch (error) {
     // Output that does not match the schema is returned raw so validation can explain it to the model.
-    const text = (error as { text?: unknown }).text;
+    const { text, usage } = error as {
+      text?: unknown;
+      usage?: { inputTokens?: number; outputTokens?: number };
+    };
     if (typeof text === "string") {
+      if (usage) await record(usage);
       try {
         return JSON.parse(text);
       } catch {

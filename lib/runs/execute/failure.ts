@@ -1,4 +1,5 @@
 import { NonRetriableError } from "inngest";
+import { describeModelError, UNEXPECTED_MODEL_ERROR } from "@/lib/ai/model-errors";
 
 /**
  * Why a step of a run failed, in words a member of the organization can act on: no stack trace,
@@ -35,42 +36,55 @@ const causes = (error: unknown): unknown[] => {
   return chain;
 };
 
-/** Classifies an error from a model call (AI SDK errors are matched by shape, across copies). */
+const MODEL_ERROR_NAMES = new Set([
+  "ModelCallError",
+  "StreamCutError",
+  "ModelTimeoutError",
+  "UnreachableUrlError",
+  "TimeoutError",
+  "AbortError",
+]);
+const fromModelCall = (e: unknown) => {
+  const name = (e as { name?: unknown })?.name;
+  return typeof name === "string" && (name.startsWith("AI_") || MODEL_ERROR_NAMES.has(name));
+};
+
+const isHttpError = (e: unknown) => {
+  const status = (e as { statusCode?: unknown })?.statusCode;
+  return typeof status === "number" && status >= 400;
+};
+
+/** Whether a retry of the step may pass (the wording comes from lib/ai/model-errors). */
+function isRetriable(error: unknown): boolean {
+  for (const e of causes(error)) {
+    const err = e as { name?: string; statusCode?: number };
+    if (err?.name === FAILURE_NAME) return true;
+    // The provider layer already retried what an HTTP status allowed (lib/ai/resilient-model); a cut
+    // stream or a timeout it does not retry once text has arrived, so the step tries again.
+    if (err?.name === "ModelCallError") return !causes(e).some(isHttpError);
+    if (err?.name === "AI_LoadAPIKeyError") return false;
+    const status = typeof err?.statusCode === "number" ? err.statusCode : undefined;
+    if (status === 429 || status === 408 || (status !== undefined && status >= 500)) return true;
+    if (status !== undefined && status >= 400) return false;
+  }
+  return true;
+}
+
+/** Classifies an error from a step: a reason a member can read, and whether to retry. */
 export function describeFailure(error: unknown): Described {
   for (const e of causes(error)) {
-    const err = e as { name?: string; statusCode?: number; message?: string };
+    const err = e as { name?: string; message?: string };
     if (err?.name === FAILURE_NAME && err.message) return { message: err.message, retriable: true };
-    const status = typeof err?.statusCode === "number" ? err.statusCode : undefined;
-    if (status === 401 || status === 403)
-      return { message: `The model provider refused the API key (${status}).`, retriable: false };
-    if (status === 429)
-      return {
-        message: "The model provider is limiting requests (429); the run stopped after retrying.",
-        retriable: true,
-      };
-    if (status === 404)
-      return { message: "The model provider does not know the configured model (404).", retriable: false };
-    if (status && status >= 500)
-      return {
-        message: `The model provider failed (${status}); the run stopped after retrying.`,
-        retriable: true,
-      };
-    if (status && status >= 400)
-      return {
-        message: `The model provider rejected the request (${status}); check the model and its settings.`,
-        retriable: false,
-      };
-    if (err?.name === "AbortError" || err?.name === "TimeoutError")
-      return { message: "The model did not answer in time.", retriable: true };
-    if (err?.name === "AI_NoObjectGeneratedError" || err?.name === "AI_JSONParseError")
-      return { message: "The model did not return the structured answer it was asked for.", retriable: true };
     if (err?.name === "AI_LoadAPIKeyError")
       return { message: "No API key is configured for the model provider.", retriable: false };
   }
-  const code = (error as { code?: string })?.code;
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ECONNRESET")
-    return { message: "The model provider could not be reached.", retriable: true };
-  return { message: "The step stopped on an unexpected error.", retriable: true };
+  // Only a model call's failure is worded as one: a database error mentioning "terminated" is not a
+  // cut stream.
+  const described = causes(error).some(fromModelCall) ? describeModelError(error) : UNEXPECTED_MODEL_ERROR;
+  return {
+    message: described === UNEXPECTED_MODEL_ERROR ? "The step stopped on an unexpected error." : described,
+    retriable: isRetriable(error),
+  };
 }
 
 /** The error a step throws for `error`: retried when it may pass, final otherwise. */
