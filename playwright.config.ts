@@ -40,7 +40,8 @@ export default defineConfig({
     : {
         command: `node tests/e2e/start-server.mjs ${PORT}`,
         url: `${baseURL}/api/health`,
-        timeout: 300_000,
+        // `next build` runs first; on a loaded 2-core machine it has taken over 5 minutes.
+        timeout: 600_000,
         reuseExistingServer: false,
         stdout: "pipe",
         stderr: "pipe",

@@ -29,6 +29,17 @@ describe("schedule", () => {
     expect(decision.finished).toBe(false);
   });
 
+  it("within one priority, starts first the task with the longest chain of work waiting on it", () => {
+    const tasks = [
+      task("leaf", "todo"),
+      task("head", "todo"),
+      task("mid", "todo", ["head"]),
+      task("tail", "todo", ["mid"]),
+      task("urgent", "todo", [], "high"),
+    ];
+    expect(schedule(tasks, { maxParallel: 2 }).start).toEqual(["urgent", "head"]);
+  });
+
   it("caps active work at maxParallel, counting tasks in progress and in review", () => {
     const tasks = [
       task("a", "in_progress"),

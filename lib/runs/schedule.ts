@@ -88,8 +88,30 @@ export function schedule(
 
   const active = sorted.filter((t) => t.status === "in_progress" || t.status === "review").map((t) => t.key);
   const waitingOnHuman = sorted.filter((t) => t.status === "blocked").map((t) => t.key);
+  // Among ready tasks of one priority, the one with the longest chain of work waiting on it goes
+  // first (durations are unknown, so a chain counts tasks): it keeps the critical path moving.
+  const dependents = new Map<string, string[]>();
+  for (const t of tasks)
+    for (const dep of t.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), t.key]);
+  const heights = new Map<string, number>();
+  const height = (key: string, visiting: Set<string>): number => {
+    const known = heights.get(key);
+    if (known !== undefined) return known;
+    if (visiting.has(key)) return 0;
+    visiting.add(key);
+    const h = 1 + Math.max(0, ...(dependents.get(key) ?? []).map((d) => height(d, visiting)));
+    visiting.delete(key);
+    heights.set(key, h);
+    return h;
+  };
   const ready = sorted
     .filter((t) => t.status === "todo" && t.dependsOn.every((dep) => byKey.get(dep)?.status === "done"))
+    .sort(
+      (a, b) =>
+        PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+        height(b.key, new Set()) - height(a.key, new Set()) ||
+        compareTasks(a, b),
+    )
     .map((t) => t.key);
 
   const slots = Math.max(0, Math.floor(maxParallel) - active.length);
