@@ -9,6 +9,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { resolveOrgContext } from "@/lib/orgs/context";
 import { startDnsServer, type TestDnsServer, useDnsServer } from "@/tests/support/dns-server";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { startOidcProvider, type TestOidcProvider } from "@/tests/support/oidc-provider";
 import { publishAndVerify } from "@/tests/support/sso-domains";
@@ -25,7 +26,8 @@ let dns: TestDnsServer;
 
 beforeAll(async () => {
   await getDb(); // opens (and migrates) the database within the hook's longer timeout
-  process.env.SSO_ALLOW_INSECURE_ISSUER = "1";
+  // The test IdP is on loopback and plain http.
+  setTestEnv({ SSO_ALLOW_INSECURE_ISSUER: "1", ALLOW_PRIVATE_NETWORK_URLS: "1" });
   dns = await startDnsServer();
   useDnsServer(dns);
   idp = await startOidcProvider({
@@ -38,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await idp.stop();
   await dns.stop();
-  process.env.SSO_ALLOW_INSECURE_ISSUER = "0";
+  setTestEnv({ SSO_ALLOW_INSECURE_ISSUER: "0", ALLOW_PRIVATE_NETWORK_URLS: undefined });
   useDnsServer(null);
 });
 
