@@ -76,7 +76,12 @@ export async function buildAuthConfig(req?: NextRequest): Promise<NextAuthConfig
         const connectionId = connectionIdFromProviderId(account.provider);
         if (connectionId) {
           if (!sso || sso.id !== connectionId) return signInError("SsoUnavailable");
-          const verdict = await authorizeSsoSignIn({ connection: sso, email, userId: user.id });
+          const verdict = await authorizeSsoSignIn({
+            connection: sso,
+            email,
+            userId: user.id,
+            account: { provider: account.provider, providerAccountId: account.providerAccountId },
+          });
           if (verdict.ok) return true;
           return "redirect" in verdict ? verdict.redirect : signInError(verdict.error, email);
         }

@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { users } from "@/db/schema";
+import { accounts, users } from "@/db/schema";
 import { emailDomain } from "./domains";
 import type { SsoClientConnection } from "./lookup";
 
@@ -25,6 +25,8 @@ export async function authorizeSsoSignIn(input: {
   connection: Pick<SsoClientConnection, "orgSlug" | "domains" | "verifiedDomains">;
   email: string;
   userId: string | undefined;
+  /** The IdP account signing in (Auth.js's provider id and the IdP's `sub`). */
+  account?: { provider: string; providerAccountId: string };
 }): Promise<SsoSignInVerdict> {
   const { connection, email } = input;
   const domain = emailDomain(email);
@@ -33,6 +35,27 @@ export async function authorizeSsoSignIn(input: {
     return { ok: false, redirect: ssoTestResultPath(connection.orgSlug, email) };
   }
   const db = await getDb();
+  if (input.account) {
+    // The user this IdP account is already linked to. A connection id can outlive its connection
+    // (a new one may reuse it), so that user must still belong to a domain this org verified.
+    const [linked] = await db
+      .select({ email: users.email })
+      .from(accounts)
+      .innerJoin(users, eq(users.id, accounts.userId))
+      .where(
+        and(
+          eq(accounts.provider, input.account.provider),
+          eq(accounts.providerAccountId, input.account.providerAccountId),
+        ),
+      )
+      .limit(1);
+    if (linked) {
+      const linkedDomain = emailDomain(linked.email);
+      if (!linkedDomain || !connection.verifiedDomains.includes(linkedDomain)) {
+        return { ok: false, error: "SsoDomain" };
+      }
+    }
+  }
   const [existing] = await db
     .select({ id: users.id, emailVerified: users.emailVerified })
     .from(users)
