@@ -25,7 +25,7 @@ async function userWithPassword() {
   return user;
 }
 
-const attempt = (email: string, password: string, from = meta) =>
+const attempt = (email: string, password: string, from: { ip: string | null; userAgent: string } = meta) =>
   authorizeCredentials({ email, password }, from).catch((e: unknown) => e);
 
 afterEach(() => {
@@ -69,6 +69,18 @@ describe("password sign-in (authorize)", () => {
     ).resolves.toMatchObject({ id: user.id });
     // …and the attacker is still waiting, even with the right password.
     expect(await attempt(user.email, PASSWORD, attacker)).toBeInstanceOf(LockedOut);
+  });
+
+  it("with no known client IP (no trusted proxy), failures by others never lock the real user out", async () => {
+    const user = await userWithPassword();
+    const unknown = { ip: null, userAgent: "anyone" };
+    for (let i = 0; i < 10; i++)
+      expect(await attempt(user.email, `guess-${i}`, unknown)).toBeInstanceOf(InvalidCredentials);
+    await expect(
+      authorizeCredentials({ email: user.email, password: PASSWORD }, unknown),
+    ).resolves.toMatchObject({
+      id: user.id,
+    });
   });
 
   it("past the account's ceiling (failures from many IPs) the real user is slowed, not refused", async () => {

@@ -17,6 +17,9 @@ const pairKey = (email: string, ip: string | null) => `${ipKey(ip)}|${email}`;
  */
 export async function signInGate(email: string, ip: string | null): Promise<SignInGate> {
   await enforceLimit("auth.ip", ipKey(ip));
+  // Without a known client IP (no trusted proxy) every caller shares one key: delays and caps on
+  // it would let anyone lock a victim (or everyone) out, so only the account ceiling applies.
+  if (ip === null) return accountGate(email);
   const delay = await (await limiterFor("signin.delay.ip+account")).get(pairKey(email, ip));
   if (delay && delay.consumedPoints > POLICIES["signin.delay.ip+account"].points) {
     return { allowed: false, retryAfterSeconds: retryAfterSeconds(delay.msBeforeNext) };
@@ -25,6 +28,10 @@ export async function signInGate(email: string, ip: string | null): Promise<Sign
   if (fromIp && fromIp.consumedPoints >= POLICIES["signin.failures.ip"].points) {
     return { allowed: false, retryAfterSeconds: retryAfterSeconds(fromIp.msBeforeNext) };
   }
+  return accountGate(email);
+}
+
+async function accountGate(email: string): Promise<SignInGate> {
   const onAccount = await (await limiterFor("signin.failures.account")).get(email);
   const slowed = onAccount && onAccount.consumedPoints >= POLICIES["signin.failures.account"].points;
   return { allowed: true, slowMs: slowed ? ACCOUNT_CEILING_DELAY_MS : 0 };
