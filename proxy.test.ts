@@ -1,19 +1,13 @@
 import type { NextConfig } from "next";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
+import { setTestEnv } from "@/tests/support/env";
 // @ts-expect-error next.config.js is plain JavaScript (Next loads it before any TypeScript).
 import nextConfigModule from "./next.config.js";
 import { proxy } from "./proxy";
 
 const nextConfig = nextConfigModule as NextConfig;
 const saved = { ...process.env };
-function setEnv(vars: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(vars)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
-}
 afterEach(() => {
   process.env = { ...saved };
   (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
@@ -35,7 +29,7 @@ function run(url: string, headers: Record<string, string> = {}) {
 
 describe("proxy: Content-Security-Policy", () => {
   it("sets a strict policy with a fresh nonce on the response and on the request Next renders", () => {
-    setEnv({ NODE_ENV: "production" });
+    setTestEnv({ NODE_ENV: "production" });
     const a = run("http://localhost:3000/sign-in");
     const nonce = a.forwarded("x-nonce");
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
@@ -56,7 +50,7 @@ describe("proxy: Content-Security-Policy", () => {
   });
 
   it("replaces a nonce or policy the client sent", () => {
-    setEnv({ NODE_ENV: "production" });
+    setTestEnv({ NODE_ENV: "production" });
     const { forwarded } = run("http://localhost:3000/", {
       "x-nonce": "attacker",
       "content-security-policy": "script-src *",
@@ -66,7 +60,7 @@ describe("proxy: Content-Security-Policy", () => {
   });
 
   it("allows eval only in development, and http: form targets only with a local insecure IdP", () => {
-    setEnv({ NODE_ENV: "development", SSO_ALLOW_INSECURE_ISSUER: "1" });
+    setTestEnv({ NODE_ENV: "development", SSO_ALLOW_INSECURE_ISSUER: "1" });
     const { directives } = run("http://localhost:3000/");
     expect(directives["script-src"]).toContain("'unsafe-eval'");
     expect(directives["form-action"]).toEqual(["'self'", "https:", "http:"]);
@@ -78,11 +72,11 @@ describe("proxy: HSTS", () => {
     run(url, headers).res.headers.get("strict-transport-security");
 
   it("in production over https (APP_URL, the request, or a trusted proxy's X-Forwarded-Proto)", () => {
-    setEnv({ NODE_ENV: "production", APP_URL: "https://app.example.com" });
+    setTestEnv({ NODE_ENV: "production", APP_URL: "https://app.example.com" });
     expect(hsts("http://10.0.0.5:3000/")).toBe("max-age=63072000; includeSubDomains");
-    setEnv({ APP_URL: undefined });
+    setTestEnv({ APP_URL: undefined });
     expect(hsts("https://app.example.com/")).toBe("max-age=63072000; includeSubDomains");
-    setEnv({ AUTH_TRUST_HOST: "true" });
+    setTestEnv({ AUTH_TRUST_HOST: "true" });
     expect(hsts("http://10.0.0.5:3000/", { "x-forwarded-proto": "https" })).toBe(
       "max-age=63072000; includeSubDomains",
     );
@@ -90,11 +84,11 @@ describe("proxy: HSTS", () => {
 
   it("never over plain http or outside production", () => {
     // The test setup trusts a proxy (AUTH_TRUST_HOST) for every other file: not here.
-    setEnv({ NODE_ENV: "production", APP_URL: "http://localhost:3000", AUTH_TRUST_HOST: undefined });
+    setTestEnv({ NODE_ENV: "production", APP_URL: "http://localhost:3000", AUTH_TRUST_HOST: undefined });
     expect(hsts("http://localhost:3000/")).toBeNull();
     // Without AUTH_TRUST_HOST a client's X-Forwarded-Proto says nothing.
     expect(hsts("http://localhost:3000/", { "x-forwarded-proto": "https" })).toBeNull();
-    setEnv({ NODE_ENV: "development", APP_URL: "https://app.example.com" });
+    setTestEnv({ NODE_ENV: "development", APP_URL: "https://app.example.com" });
     expect(hsts("https://app.example.com/")).toBeNull();
   });
 });

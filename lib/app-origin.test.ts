@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { users } from "@/db/schema";
 import { requestPasswordReset } from "@/lib/auth/password-reset";
 import { outbox } from "@/lib/mail";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { jsonRequest, routeArgs } from "@/tests/support/org-helpers";
 import { actAs } from "@/tests/support/session";
@@ -86,13 +87,6 @@ describe("links in emails", () => {
   beforeAll(async () => {
     await getDb();
   });
-  function setEnv(vars: Record<string, string | undefined>) {
-    for (const [k, v] of Object.entries(vars)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
-  }
   afterEach(() => {
     process.env = { ...saved };
     (globalThis as { __dmEnv?: unknown }).__dmEnv = undefined;
@@ -108,21 +102,21 @@ describe("links in emails", () => {
   }
 
   it("development without APP_URL: the password-reset link uses the origin and port the app was opened on", async () => {
-    setEnv({ NODE_ENV: "development", APP_URL: undefined, AUTH_TRUST_HOST: undefined, PORT: "3302" });
+    setTestEnv({ NODE_ENV: "development", APP_URL: undefined, AUTH_TRUST_HOST: undefined, PORT: "3302" });
     expect((await resetLinkFor({ host: "127.0.0.1:3302" })).origin).toBe("http://127.0.0.1:3302");
     expect((await resetLinkFor({ host: "localhost:3302" })).origin).toBe("http://localhost:3302");
     expect((await resetLinkFor({ host: "evil.test" })).origin).toBe("http://localhost:3302");
   });
 
   it("production: APP_URL only, a forged Host or X-Forwarded-Host is ignored", async () => {
-    setEnv({ NODE_ENV: "production", APP_URL: "https://app.example.com", AUTH_TRUST_HOST: "true" });
+    setTestEnv({ NODE_ENV: "production", APP_URL: "https://app.example.com", AUTH_TRUST_HOST: "true" });
     const link = await resetLinkFor({ host: "evil.test", "x-forwarded-host": "evil.test" });
     expect(link.origin).toBe("https://app.example.com");
     expect(link.pathname).toBe("/reset-password");
   });
 
   it("invitations created through the API use the same origin", async () => {
-    setEnv({ NODE_ENV: "development", APP_URL: undefined, AUTH_TRUST_HOST: undefined, PORT: "3302" });
+    setTestEnv({ NODE_ENV: "development", APP_URL: undefined, AUTH_TRUST_HOST: undefined, PORT: "3302" });
     request.headers = new Headers({ host: "127.0.0.1:3302" });
     const t = await createTeam();
     actAs(t.admin);

@@ -1,35 +1,26 @@
-import type { LanguageModel } from "ai";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import {
-  approvals,
-  artifacts,
-  modelCalls,
-  orgAiSettings,
-  projects,
-  runEvents,
-  runs,
-  runTasks,
-} from "@/db/schema";
+import { approvals, artifacts, modelCalls, orgAiSettings, runs, runTasks } from "@/db/schema";
 import { ARCHITECTURE_OVERVIEW_SECTIONS, missingSections } from "@/lib/agents/artifact-kinds";
-import { createDemoModel, type DemoModelOptions } from "@/lib/ai/demo-model";
-import type { ResolvedModel } from "@/lib/ai/providers";
+import { createDemoModel } from "@/lib/ai/demo-model";
 import type { ModelResolver } from "@/lib/runs/execute/types";
 import { getRunTemplate } from "@/lib/runs/templates";
 import { createTestApp, eventually, resetEngineTables, runsOf } from "@/tests/engine/support/harness";
+import {
+  type CallOptions,
+  createRun,
+  demo,
+  eventsOf,
+  FINAL,
+  must,
+  runRow,
+  tasksOf,
+  type V4,
+} from "@/tests/runs/support/run-support";
 import { createTeam } from "@/tests/support/factories";
 import { approvalDecided, runCancelRequested, runRequested } from "../events";
 import { createAgentRunFunction } from "./agent-run";
-
-type V4 = Extract<LanguageModel, { specificationVersion: "v4" }>;
-type CallOptions = Parameters<V4["doGenerate"]>[0];
-
-const demo = (options: DemoModelOptions = {}): ModelResolver => {
-  const model = createDemoModel({ chunkDelayMs: 0, ...options });
-  return async () =>
-    ({ model, provider: "demo", modelId: "demo-scripted", isDemo: true }) satisfies ResolvedModel;
-};
 
 /** Which model a test's runs use, switched per test (the function is registered once). */
 let resolver: ModelResolver = demo();
@@ -47,53 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.stop());
 
-async function createRun(
-  opts: { template?: string; budget?: number; team?: Awaited<ReturnType<typeof createTeam>> } = {},
-) {
-  const team = opts.team ?? (await createTeam());
-  const db = await getDb();
-  const [project] = await db
-    .insert(projects)
-    .values({
-      orgId: team.org.id,
-      name: "Feedback Portal",
-      slug: `p-${crypto.randomUUID().slice(0, 8)}`,
-      brief: "A portal where customers leave feedback.",
-    })
-    .returning();
-  const [run] = await db
-    .insert(runs)
-    .values({
-      orgId: team.org.id,
-      projectId: must(project).id,
-      goal: "Design the architecture of a customer feedback portal with AI triage.",
-      templateSlug: opts.template ?? "technical-architecture-overview",
-      tokenBudget: opts.budget ?? 5_000_000,
-      usesDemoModel: true,
-      startedById: team.owner.id,
-    })
-    .returning();
-  const created = must(run);
-  return { team, run: created, scope: { orgId: team.org.id, runId: created.id } };
-}
-
 const request = (scope: { orgId: string; runId: string }) => app.client.send(runRequested.create(scope));
-
-async function runRow(runId: string) {
-  const db = await getDb();
-  const [row] = await db.select().from(runs).where(eq(runs.id, runId));
-  return must(row);
-}
-
-async function eventsOf(runId: string) {
-  const db = await getDb();
-  return db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.seq));
-}
-
-async function tasksOf(runId: string) {
-  const db = await getDb();
-  return db.select().from(runTasks).where(eq(runTasks.runId, runId)).orderBy(asc(runTasks.position));
-}
 
 /** Decides pending approvals as decideApproval does: the row first, then the event. */
 async function decide(
@@ -115,14 +60,6 @@ async function decide(
   }
   return pending;
 }
-
-/** A value a test has just checked exists. */
-function must<T>(value: T | undefined | null): T {
-  if (value === undefined || value === null) throw new Error("expected a value");
-  return value;
-}
-
-const FINAL = ["completed", "failed", "cancelled", "budget_exhausted"];
 
 /** Approves every gate as it appears until the run ends. */
 async function driveToEnd(

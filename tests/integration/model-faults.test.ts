@@ -325,6 +325,7 @@ describe("runs against a real OpenAI-compatible HTTP server", () => {
           .select()
           .from(runEvents)
           .where(and(eq(runEvents.runId, scope.runId), eq(runEvents.type, "review.verdict")))
+          .orderBy(asc(runEvents.seq))
       ).map((e) => e.data.verdict);
       expect(verdicts).toEqual(["fail", "pass"]);
       const [task] = await db.select().from(runTasks).where(eq(runTasks.runId, scope.runId));

@@ -12,21 +12,24 @@ import type { RunScope } from "./types";
  */
 export type StepKey = string;
 
+async function selectStored(tx: Tx, scope: RunScope, key: StepKey) {
+  const [row] = await tx
+    .select({ result: runStepResults.result })
+    .from(runStepResults)
+    .where(
+      and(
+        eq(runStepResults.orgId, scope.orgId),
+        eq(runStepResults.runId, scope.runId),
+        eq(runStepResults.key, key),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
 /** The stored result of a step, if its effects already committed. */
 export async function storedResult<T>(scope: RunScope, key: StepKey): Promise<{ result: T } | null> {
-  const [row] = await inTenant(scope, (tx) =>
-    tx
-      .select({ result: runStepResults.result })
-      .from(runStepResults)
-      .where(
-        and(
-          eq(runStepResults.orgId, scope.orgId),
-          eq(runStepResults.runId, scope.runId),
-          eq(runStepResults.key, key),
-        ),
-      )
-      .limit(1),
-  );
+  const row = await inTenant(scope, (tx) => selectStored(tx, scope, key));
   return row ? { result: row.result as T } : null;
 }
 
@@ -46,17 +49,7 @@ export async function onceIn<T>(
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`step:${scope.runId}:${key}`}))`);
-  const [row] = await tx
-    .select({ result: runStepResults.result })
-    .from(runStepResults)
-    .where(
-      and(
-        eq(runStepResults.orgId, scope.orgId),
-        eq(runStepResults.runId, scope.runId),
-        eq(runStepResults.key, key),
-      ),
-    )
-    .limit(1);
+  const row = await selectStored(tx, scope, key);
   if (row) return row.result as T;
   const result = await fn(tx);
   await tx

@@ -8,28 +8,14 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { Inngest } from "inngest";
-import { serve } from "inngest/next";
 import { dbDriver, getDb } from "@/db";
-import { EMBEDDED_BASE_URL, engineFetch } from "@/lib/engine/embedded";
-import { createEngine, type Engine } from "@/lib/engine/engine";
-import { silentLogger } from "@/lib/engine/log";
 import { rows } from "@/lib/engine/store";
-import { inProcessTransport } from "@/lib/engine/transport";
+import { createTestApp } from "@/tests/engine/support/harness";
 
 const effectsFile = process.env.EFFECTS_FILE as string;
-const signingKey = `signkey-test-${"ab".repeat(32)}`;
-let engine: Engine | undefined;
-
-const client = new Inngest({
-  id: "crash",
-  isDev: false,
-  signingKey,
-  eventKey: "test",
-  baseUrl: EMBEDDED_BASE_URL,
-  logger: { info() {}, warn() {}, error() {}, debug() {} },
-  fetch: engineFetch(() => (engine as Engine).api),
-});
+// A stable id: function ids (and so the runs a restarted process resumes) derive from it.
+const app = createTestApp("crash");
+const client = app.client;
 
 async function effect(runId: string, step: string) {
   const id = randomUUID();
@@ -55,19 +41,15 @@ const crashy = client.createFunction(
 
 async function main() {
   const db = await getDb();
-  const handler = serve({ client, functions: [crashy] });
   const pglite = (await dbDriver()) === "pglite";
-  engine = createEngine({
-    db,
-    transport: inProcessTransport((req) => handler(req as never, undefined)),
-    signingKey,
+  const { engine } = await app.start([crashy], {
     pollMs: 50,
     leaseMs: 1000,
+    // The engine's own backoff, not the harness's quick one.
+    retryBackoffMs: undefined,
     releaseClaimsOnStart: pglite,
     asyncCommit: !pglite,
-    logger: silentLogger,
   });
-  await engine.start();
   const seed = Number(process.env.SEED ?? 0);
   if (seed) await engine.send(Array.from({ length: seed }, (_, i) => ({ name: "crash/start", data: { i } })));
   process.stdout.write("ready\n");

@@ -8,27 +8,14 @@
 
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { Inngest } from "inngest";
-import { serve } from "inngest/next";
 import { dbDriver, getDb } from "@/db";
-import { EMBEDDED_BASE_URL, engineFetch } from "@/lib/engine/embedded";
-import { createEngine, type Engine } from "@/lib/engine/engine";
 import { rows } from "@/lib/engine/store";
-import { inProcessTransport } from "@/lib/engine/transport";
+import { createTestApp } from "@/tests/engine/support/harness";
 
 const effectsFile = process.env.EFFECTS_FILE as string;
-const signingKey = `signkey-test-${"cd".repeat(32)}`;
-let engine: Engine | undefined;
-
-const client = new Inngest({
-  id: "reclaim",
-  isDev: false,
-  signingKey,
-  eventKey: "test",
-  baseUrl: EMBEDDED_BASE_URL,
-  logger: { info() {}, warn() {}, error() {}, debug() {} },
-  fetch: engineFetch(() => (engine as Engine).api),
-});
+// A stable id: function ids (and so the runs a restarted process resumes) derive from it.
+const app = createTestApp("reclaim");
+const client = app.client;
 
 const holder = client.createFunction(
   { id: "holder", triggers: [{ event: "reclaim/start" }] },
@@ -49,14 +36,11 @@ const holder = client.createFunction(
 
 async function main() {
   const db = await getDb();
-  const handler = serve({ client, functions: [holder] });
   const pglite = (await dbDriver()) === "pglite";
-  engine = createEngine({
-    db,
-    transport: inProcessTransport((req) => handler(req as never, undefined)),
-    signingKey,
+  const { engine } = await app.start([holder], {
     pollMs: 50,
     leaseMs: 10 * 60_000,
+    retryBackoffMs: undefined,
     workerId: process.env.WORKER_ID,
     releaseClaimsOnStart: pglite,
     asyncCommit: !pglite,
@@ -65,7 +49,6 @@ async function main() {
       if (level === "error") process.stderr.write(`${JSON.stringify(fields)}\n`);
     },
   });
-  await engine.start();
   if (process.env.SEED) await engine.send([{ name: "reclaim/start", data: {} }]);
   process.stdout.write("ready\n");
   if (!process.env.REPORT) return;

@@ -8,34 +8,20 @@
  */
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { and, eq } from "drizzle-orm";
-import { Inngest } from "inngest";
-import { serve } from "inngest/next";
+import { and, asc, eq } from "drizzle-orm";
 import { dbDriver, getDb } from "@/db";
 import { approvals, artifacts, modelCalls, projects, runEvents, runs, runTasks } from "@/db/schema";
 import { approvalDecided, runRequested } from "@/inngest/events";
 import { createAgentRunFunction } from "@/inngest/functions/agent-run";
 import { createDemoModel } from "@/lib/ai/demo-model";
-import { EMBEDDED_BASE_URL, engineFetch } from "@/lib/engine/embedded";
-import { createEngine, type Engine } from "@/lib/engine/engine";
-import { silentLogger } from "@/lib/engine/log";
-import { inProcessTransport } from "@/lib/engine/transport";
+import { createTestApp } from "@/tests/engine/support/harness";
 import { createTeam } from "@/tests/support/factories";
 
 const stateFile = process.env.STATE_FILE as string;
 const crashAfter = process.env.CRASH_AFTER;
-const signingKey = `signkey-test-${"cd".repeat(32)}`;
-let engine: Engine | undefined;
-
-const client = new Inngest({
-  id: "runcrash",
-  isDev: false,
-  signingKey,
-  eventKey: "test",
-  baseUrl: EMBEDDED_BASE_URL,
-  logger: { info() {}, warn() {}, error() {}, debug() {} },
-  fetch: engineFetch(() => (engine as Engine).api),
-});
+// A stable id: function ids (and so the runs a restarted process resumes) derive from it.
+const app = createTestApp("runcrash");
+const client = app.client;
 
 const model = createDemoModel({ chunkDelayMs: 0 });
 const agentRun = createAgentRunFunction(client, {
@@ -106,28 +92,25 @@ async function report(scope: { orgId: string; runId: string }, file: string) {
     run: (await db.select().from(runs).where(eq(runs.id, scope.runId)))[0],
     tasks: await db.select().from(runTasks).where(eq(runTasks.runId, scope.runId)),
     artifacts: await db.select().from(artifacts).where(eq(artifacts.runId, scope.runId)),
-    events: await db.select().from(runEvents).where(eq(runEvents.runId, scope.runId)),
+    events: await db
+      .select()
+      .from(runEvents)
+      .where(eq(runEvents.runId, scope.runId))
+      .orderBy(asc(runEvents.seq)),
     calls: await db.select().from(modelCalls).where(eq(modelCalls.runId, scope.runId)),
   };
   writeFileSync(file, JSON.stringify(out));
 }
 
 async function main() {
-  const db = await getDb();
-  const handler = serve({ client, functions: [agentRun] });
+  const _db = await getDb();
   const pglite = (await dbDriver()) === "pglite";
-  engine = createEngine({
-    db,
-    transport: inProcessTransport((req) => handler(req as never, undefined)),
-    signingKey,
+  const { engine } = await app.start([agentRun], {
     pollMs: 50,
     leaseMs: 1000,
-    retryBackoffMs: () => 20,
     releaseClaimsOnStart: pglite,
     asyncCommit: !pglite,
-    logger: silentLogger,
   });
-  await engine.start();
   if (!existsSync(stateFile)) await seed();
   process.stdout.write("ready\n");
   const file = process.env.REPORT;
