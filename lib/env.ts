@@ -71,6 +71,16 @@ const schema = z.object({
     .transform((v) => v === "1" || v === "true"),
   // DNS servers (host or host:port, comma-separated) for SSO domain verification; the system's when unset.
   SSO_DNS_SERVERS: optionalString,
+  // Bare git repositories of projects (a shared volume in production); default `.data/repos`.
+  REPOS_DIR: optionalString,
+  // Working copies (caches recreated from the repositories); default `.data/worktrees`.
+  WORKTREES_DIR: optionalString,
+  // Lets project imports clone file:// URLs and local paths (tests, single-user installs). They
+  // read the server's disk, so never set this on a shared instance.
+  REPOS_ALLOW_LOCAL_REMOTES: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
   // Background functions: the embedded engine (default) or Inngest (Cloud, self-hosted, dev server).
   ENGINE: optionalString.pipe(
     z.enum(["embedded", "inngest"], { message: 'ENGINE must be "embedded" or "inngest"' }).optional(),

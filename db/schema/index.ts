@@ -3,4 +3,5 @@ export * from "./engine";
 export * from "./organizations";
 export * from "./projects";
 export * from "./rate-limit";
+export * from "./repositories";
 export * from "./runs";

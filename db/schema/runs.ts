@@ -85,6 +85,17 @@ export const runs = pgTable(
     modelLabel: text("model_label"),
     usesDemoModel: boolean("uses_demo_model").notNull().default(false),
     summaryArtifactId: uuid("summary_artifact_id"),
+    /** The run's number in its project (branch `dm/<number>-<slug>`). */
+    number: integer("number"),
+    /** The run's git branch, the commit it started from, and its head after the last accepted task. */
+    branch: text("branch"),
+    baseCommit: text("base_commit"),
+    headCommit: text("head_commit"),
+    pushedAt: timestamp("pushed_at", { withTimezone: true }),
+    pullRequestUrl: text("pull_request_url"),
+    /** A fork: the run and accepted task it was forked from (its branch starts at that task's commit). */
+    forkedFromRunId: uuid("forked_from_run_id"),
+    forkedFromTaskId: uuid("forked_from_task_id"),
     startedById: uuid("started_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
@@ -93,6 +104,7 @@ export const runs = pgTable(
   (t) => [
     index("runs_org_project_idx").on(t.orgId, t.projectId, t.createdAt),
     index("runs_org_status_idx").on(t.orgId, t.status),
+    uniqueIndex("runs_project_number_idx").on(t.projectId, t.number),
     tenantPolicy("runs"),
   ],
 ).enableRLS();
@@ -119,6 +131,8 @@ export const runTasks = pgTable(
     attempts: integer("attempts").notNull().default(0),
     position: integer("position").notNull().default(0),
     parentTaskId: uuid("parent_task_id"),
+    /** The commit that merged this task's accepted work into the run branch. */
+    commitSha: text("commit_sha"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },

@@ -3,6 +3,7 @@ import type { Tx } from "@/db";
 import { projects } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
+import { ensureRepository } from "@/lib/repos/ensure-repository";
 import { slugsLike, toProject } from "./queries";
 import type { CreateProjectInput } from "./schemas";
 import { firstFreeSlug, suggestSlug } from "./slug";
@@ -38,6 +39,9 @@ export async function createProject(ctx: OrgContext, input: CreateProjectInput):
         })
         .returning();
       if (!row) throw new Error("project insert returned no row");
+      // The repository is part of the project: created in the same transaction, so a project never
+      // exists without one (an orphaned folder from a rolled-back insert is reused, never served).
+      await ensureRepository(tx, ctx.org.id, row);
       await ctx.audit(tx, {
         action: "project.create",
         target: { type: "project", id: row.id },

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, beforeEach, vi } from "vitest";
 import { getDb } from "@/db";
 import { rateLimits } from "@/db/schema";
@@ -14,6 +17,10 @@ vi.mock("next/headers", () => ({
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {}, updateTag: () => {} }));
 
 if (!process.env.DATABASE_URL) process.env.PGLITE_DIR = "memory://";
+// Project repositories and working copies go to a folder of this test process, never the checkout's.
+const scratch = mkdtempSync(path.join(os.tmpdir(), "dm-repos-"));
+process.env.REPOS_DIR ??= path.join(scratch, "repos");
+process.env.WORKTREES_DIR ??= path.join(scratch, "worktrees");
 // Tests stand in for the reverse proxy, so X-Forwarded-For is the client IP (lib/request-meta.ts).
 process.env.AUTH_TRUST_HOST ??= "true";
 
