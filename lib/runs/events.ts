@@ -120,6 +120,40 @@ export const runEventSchema = z.discriminatedUnion("type", [
     latencyMs: z.number().nonnegative(),
     ...usage.shape,
   }),
+  /** A file an agent changed in its task's working tree through a repository tool. */
+  z.object({
+    type: z.literal("file.changed"),
+    taskId: z.string().nullable(),
+    agentSlug: z.string(),
+    change: z.enum(["added", "modified", "deleted", "moved"]),
+    path: z.string(),
+    from: z.string().optional(),
+    added: z.number().int().nonnegative(),
+    removed: z.number().int().nonnegative(),
+  }),
+  /** An accepted task's work, committed to the run branch (`sha`), or a merge that conflicted. */
+  z.object({
+    type: z.literal("task.committed"),
+    taskId: z.string(),
+    sha: z.string(),
+    branch: z.string(),
+    message: z.string(),
+    files: z.number().int().nonnegative(),
+  }),
+  z.object({
+    type: z.literal("task.conflict"),
+    taskId: z.string(),
+    branch: z.string(),
+    files: z.array(z.string()),
+  }),
+  /** The run branch was pushed to the project's remote (and a pull request opened, for GitHub). */
+  z.object({
+    type: z.literal("run.pushed"),
+    branch: z.string(),
+    remote: z.string(),
+    sha: z.string(),
+    pullRequestUrl: z.string().nullable(),
+  }),
   z.object({
     type: z.literal("insight"),
     taskId: z.string().nullable(),
