@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { repoToolDescriptions, repoToolInputSchemas } from "@/lib/repos/tools/schemas";
+import { REPO_TOOL_NAMES, type RepoToolName } from "@/lib/repos/tools/types";
 import { TASK_PRIORITIES } from "@/lib/runs/plan";
 import { ARTIFACT_KINDS } from "./artifact-kinds";
 
@@ -6,7 +8,7 @@ import { ARTIFACT_KINDS } from "./artifact-kinds";
  * The tools an agent may be granted. Only names and input schemas live here (pure, shared by the
  * catalog, prompts, the demo model and the engine); the engine binds them to a run with `execute`.
  */
-export const AGENT_TOOL_NAMES = [
+export const RUN_TOOL_NAMES = [
   "read_project_brief",
   "read_context",
   "read_artifact",
@@ -17,7 +19,22 @@ export const AGENT_TOOL_NAMES = [
   "request_human_input",
 ] as const;
 
+/** Tools bound to the run's records (artifacts, tasks, approvals). */
+export type RunToolName = (typeof RUN_TOOL_NAMES)[number];
+
+/**
+ * Every tool an agent definition may grant: the run's tools, then the repository tools
+ * (`lib/repos/tools`, bound to the task's working tree).
+ */
+export const AGENT_TOOL_NAMES = [...RUN_TOOL_NAMES, ...REPO_TOOL_NAMES] as const;
+
 export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
+
+export const isRepoToolName = (name: string): name is RepoToolName =>
+  (REPO_TOOL_NAMES as readonly string[]).includes(name);
+
+export const isRunToolName = (name: string): name is RunToolName =>
+  (RUN_TOOL_NAMES as readonly string[]).includes(name);
 
 export const CONTEXT_LAYERS = ["organization", "project", "run", "task"] as const;
 
@@ -111,6 +128,7 @@ export const agentToolInputSchemas = {
       .optional()
       .describe("Suggested answers, if any."),
   }),
+  ...repoToolInputSchemas,
 } as const satisfies Record<AgentToolName, z.ZodType>;
 
 export type AgentToolInput<T extends AgentToolName> = z.infer<(typeof agentToolInputSchemas)[T]>;
@@ -127,4 +145,5 @@ export const agentToolDescriptions: Record<AgentToolName, string> = {
   add_subtask: "Add a follow-up task to this run, assigned to another agent, with acceptance criteria.",
   request_human_input:
     "Ask the team a question and pause this task until someone answers. Use only when you cannot proceed responsibly without the answer.",
+  ...repoToolDescriptions,
 };

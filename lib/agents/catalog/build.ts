@@ -1,10 +1,10 @@
 import { defineAgent } from "./prompt";
-import { DOCUMENT_TOOLS } from "./tool-sets";
+import { DOCUMENT_TOOLS, REVIEW_REPORT_TOOLS } from "./tool-sets";
 
 const CODE_TOOLS = [...DOCUMENT_TOOLS, "add_subtask"] as const;
 
 const codeOutput = (what: string) =>
-  `Write ${what} as \`code\` artifacts, one per file, each a complete file at its repository path. If a change touches an existing file, write the whole new file, not a diff. Finish with a short note listing the files, what each does, and how to run or test them.`;
+  `Make ${what} in the repository with the file tools: read the files you change first, use \`edit_file\` for changes to existing files and \`write_file\` for new ones, and check the result with \`diff\`. Then save the main file as a \`code\` artifact (the complete file at its repository path) so the reviewer can check it. Finish with a short note listing the files you changed, what each does, and how to run or test them.`;
 
 export const buildAgents = [
   defineAgent({
@@ -110,7 +110,7 @@ export const buildAgents = [
       "The verdict agrees with the findings.",
     ],
     artifactKinds: ["code_review"],
-    tools: [...DOCUMENT_TOOLS, "add_subtask"],
+    tools: [...REVIEW_REPORT_TOOLS, "add_subtask"],
     toolGuidance: {
       add_subtask:
         "add a fix task for the original author's agent when a blocking issue needs code changes beyond this review.",

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { READ_ONLY_REPO_TOOLS, REPO_TOOL_NAMES } from "@/lib/repos/tools/types";
+import { artifactKindSpec } from "../artifact-kinds";
 import { AGENT_CATEGORIES, agentDefinitionSchema } from "../schema";
 import { AGENT_TOOL_NAMES } from "../tools";
 import {
@@ -101,8 +103,37 @@ describe("built-in agent catalog", () => {
       "read_project_brief",
       "read_context",
       "read_artifact",
+      ...READ_ONLY_REPO_TOOLS,
     ]);
     expect(getBuiltinAgent(REVIEWER_SLUG)?.artifactKinds).toEqual(["review_verdict"]);
+  });
+
+  it("lets code, test and document writers change the repository, and keeps reviewers and the orchestrator read-only", () => {
+    const writeTools = REPO_TOOL_NAMES.filter((t) => !READ_ONLY_REPO_TOOLS.includes(t));
+    for (const slug of [
+      "coder",
+      "frontend-engineer",
+      "backend-engineer",
+      "debugger",
+      "test-writer",
+      "devops-engineer",
+      "system-architect",
+      "documentation-writer",
+      "product-manager",
+    ]) {
+      expect(getBuiltinAgent(slug)?.tools, slug).toEqual(expect.arrayContaining([...REPO_TOOL_NAMES]));
+    }
+    for (const slug of [REVIEWER_SLUG, ORCHESTRATOR_SLUG, "code-reviewer", "security-auditor"]) {
+      const tools = getBuiltinAgent(slug)?.tools ?? [];
+      expect(tools, slug).toEqual(expect.arrayContaining([...READ_ONLY_REPO_TOOLS]));
+      for (const t of writeTools) expect(tools, `${slug} ${t}`).not.toContain(t);
+    }
+    for (const agent of agents) {
+      const docs = agent.artifactKinds.some((k) => artifactKindSpec(k).format === "markdown");
+      const rule = agent.systemPrompt.includes("write each document as Markdown under `docs/`");
+      expect(rule, agent.slug).toBe(docs && agent.tools.includes("write_file"));
+    }
+    expect(getBuiltinAgent("coder")?.systemPrompt).toContain("use `edit_file` for changes to existing files");
   });
 
   it("puts each artifact kind's sections into the prompt's output contract", () => {

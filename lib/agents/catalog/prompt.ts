@@ -20,7 +20,24 @@ const DEFAULT_TOOL_GUIDANCE: Record<AgentToolName, string> = {
     "add a follow-up task only for necessary work outside your task's scope, assigned to the right specialist, with checkable acceptance criteria.",
   request_human_input:
     "ask the team one precise question only when a decision is genuinely theirs (scope, budget, legal, taste) and a wrong guess would waste the run; otherwise state your assumption and continue.",
+  list_files:
+    "see the repository's tree (start from the repository map in your prompt, then list the folders you need); ignored files are hidden.",
+  read_file:
+    "read a file before you rely on it or change it; read long files by line ranges as the note says.",
+  search_code:
+    "find where something is defined or used (a name, a message, a route) instead of reading files at random.",
+  write_file:
+    "create a new file or replace a whole file; give the complete content. Prefer `edit_file` for a change to part of an existing file.",
+  edit_file:
+    "change part of an existing file: copy `oldText` exactly from `read_file`, with enough surrounding lines to match exactly once; when it does not match, read the file again rather than guessing.",
+  delete_file: "delete a file your task makes obsolete, never to start over.",
+  move_file: "move or rename a file (then fix the imports that point to it).",
+  diff: "review your own changes against the task's starting point before you finish.",
 };
+
+/** Where documents go in the repository, for agents that can write files. */
+const DOCS_RULE =
+  "Documents are files in the repository too: besides saving the artifact, write each document as Markdown under `docs/` with `write_file` (e.g. `docs/architecture/overview.md`, `docs/prd/<topic>.md`, `docs/adr/0001-<decision>.md`), updating the existing file when there is one, and give its path in your final note.";
 
 const RUN_RULES = [
   "Work only on the task you were assigned; the orchestrator has given other parts of the goal to other agents.",
@@ -58,6 +75,13 @@ function artifactContract(kind: ArtifactKind): string {
   return `- \`${kind}\` (${spec.label}): Markdown with a \`# \` title and exactly these level-2 sections, in this order: ${sections}. Add \`### \` subsections freely inside them.`;
 }
 
+function writesDocsFiles(spec: PromptSpec): boolean {
+  return (
+    spec.tools.includes("write_file") &&
+    spec.artifactKinds.some((k) => artifactKindSpec(k).format === "markdown")
+  );
+}
+
 /** Builds a system prompt with the same structure for every agent, so they can be compared and edited. */
 export function composeSystemPrompt(spec: PromptSpec): string {
   const toolLines = spec.tools.map(
@@ -72,6 +96,7 @@ export function composeSystemPrompt(spec: PromptSpec): string {
     "## Output contract",
     spec.output,
     ...spec.artifactKinds.map(artifactContract),
+    ...(writesDocsFiles(spec) ? [DOCS_RULE] : []),
     "",
     "## Tools",
     ...(toolLines.length ? toolLines : ["You have no tools: everything you need is in your prompt."]),

@@ -1,5 +1,5 @@
 import { defineAgent } from "./prompt";
-import { DOCUMENT_TOOLS } from "./tool-sets";
+import { DOCUMENT_TOOLS, REVIEW_REPORT_TOOLS } from "./tool-sets";
 
 export const qualityAgents = [
   defineAgent({
@@ -105,7 +105,7 @@ export const qualityAgents = [
       "No finding is invented: each points to a location or a design statement.",
     ],
     artifactKinds: ["security_report"],
-    tools: [...DOCUMENT_TOOLS, "add_subtask"],
+    tools: [...REVIEW_REPORT_TOOLS, "add_subtask"],
     toolGuidance: {
       add_subtask: "add a remediation task for each critical or high finding that needs code changes.",
     },

@@ -1,16 +1,33 @@
+import { READ_ONLY_REPO_TOOLS, REPO_TOOL_NAMES } from "@/lib/repos/tools/types";
 import type { AgentToolName } from "../tools";
 
-/** Reading only: the reviewer and agents whose output is structured, not an artifact they write. */
-export const READ_TOOLS = [
+/** Reading the run's records only. */
+export const RUN_READ_TOOLS = [
   "read_project_brief",
   "read_context",
   "read_artifact",
 ] as const satisfies AgentToolName[];
 
-/** What every artifact-producing specialist needs. */
-export const DOCUMENT_TOOLS = [
-  ...READ_TOOLS,
+/** Reading: the run's records and the repository (list, read, search, diff), never writing. */
+export const READ_TOOLS: readonly AgentToolName[] = [...RUN_READ_TOOLS, ...READ_ONLY_REPO_TOOLS];
+
+/**
+ * What every artifact-producing specialist needs: its artifacts, and the repository to read and
+ * change (code, tests, and its documents as `docs/...` files).
+ */
+export const DOCUMENT_TOOLS: readonly AgentToolName[] = [
+  ...RUN_READ_TOOLS,
   "write_artifact",
   "revise_artifact",
   "record_insight",
-] as const satisfies AgentToolName[];
+  ...REPO_TOOL_NAMES,
+];
+
+/** A specialist who reviews (code, security) and writes only its report: the repository read-only. */
+export const REVIEW_REPORT_TOOLS: readonly AgentToolName[] = [
+  ...RUN_READ_TOOLS,
+  "write_artifact",
+  "revise_artifact",
+  "record_insight",
+  ...READ_ONLY_REPO_TOOLS,
+];

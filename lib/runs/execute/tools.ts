@@ -1,7 +1,12 @@
 import { type ToolSet, tool } from "ai";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { approvals, artifacts, runTasks } from "@/db/schema";
-import { type AgentToolName, agentToolDescriptions, agentToolInputSchemas } from "@/lib/agents/tools";
+import {
+  type AgentToolName,
+  agentToolDescriptions,
+  agentToolInputSchemas,
+  isRunToolName,
+} from "@/lib/agents/tools";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { TaskSnapshot } from "@/lib/runs/events";
 import { derivedId, type StepKey } from "./once";
@@ -332,5 +337,7 @@ export function bindTools(args: {
       },
     }),
   };
-  return Object.fromEntries(args.granted.map((name) => [name, all[name]])) as ToolSet;
+  return Object.fromEntries(
+    args.granted.flatMap((name) => (isRunToolName(name) ? [[name, all[name]]] : [])),
+  ) as ToolSet;
 }
