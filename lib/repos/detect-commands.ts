@@ -1,0 +1,198 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * The project's install, build and test commands, guessed from the manifests at the root of a
+ * working tree (package.json, pyproject.toml, requirements.txt, Makefile, Cargo.toml, go.mod).
+ * Only files are read; nothing is run. Project settings show them for a person to confirm.
+ */
+export type DetectedCommands = {
+  install: string | null;
+  build: string | null;
+  test: string | null;
+  lint: string | null;
+  /** The files the commands were read from, e.g. ["package.json", "Makefile"]. */
+  sources: string[];
+};
+
+const MAX_MANIFEST_BYTES = 512 * 1024;
+
+async function readSmall(dir: string, name: string): Promise<string | null> {
+  const file = path.join(dir, name);
+  const s = await stat(file).catch(() => null);
+  if (!s?.isFile() || s.size > MAX_MANIFEST_BYTES) return null;
+  return readFile(file, "utf8").catch(() => null);
+}
+
+const exists = async (dir: string, name: string) => !!(await stat(path.join(dir, name)).catch(() => null));
+
+/** npm's placeholder when no test is configured. */
+const NO_TEST = /no test specified/i;
+
+type Partial = Omit<DetectedCommands, "sources">;
+
+async function fromPackageJson(dir: string): Promise<Partial | null> {
+  const text = await readSmall(dir, "package.json");
+  if (text === null) return null;
+  let pkg: { scripts?: Record<string, unknown>; packageManager?: unknown };
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const declared = typeof pkg.packageManager === "string" ? pkg.packageManager.split("@")[0] : "";
+  const pm =
+    declared && ["npm", "pnpm", "yarn", "bun"].includes(declared)
+      ? declared
+      : (await exists(dir, "pnpm-lock.yaml"))
+        ? "pnpm"
+        : (await exists(dir, "yarn.lock"))
+          ? "yarn"
+          : (await exists(dir, "bun.lockb")) || (await exists(dir, "bun.lock"))
+            ? "bun"
+            : "npm";
+  const lockfile = { npm: "package-lock.json", pnpm: "pnpm-lock.yaml", yarn: "yarn.lock", bun: "bun.lock" }[
+    pm
+  ];
+  const locked = lockfile ? await exists(dir, lockfile) : false;
+  const install =
+    pm === "npm" ? (locked ? "npm ci" : "npm install") : pm === "yarn" ? "yarn install" : `${pm} install`;
+  const scripts = pkg.scripts && typeof pkg.scripts === "object" ? pkg.scripts : {};
+  const has = (name: string) => typeof scripts[name] === "string" && !!(scripts[name] as string).trim();
+  const run = (name: string) => (pm === "npm" ? `npm run ${name}` : `${pm} ${name}`);
+  return {
+    install,
+    build: has("build") ? run("build") : null,
+    test:
+      has("test") && !NO_TEST.test(scripts.test as string)
+        ? pm === "npm"
+          ? "npm test"
+          : `${pm} test`
+        : null,
+    lint: has("lint") ? run("lint") : null,
+  };
+}
+
+async function fromPython(dir: string): Promise<Partial | null> {
+  const pyproject = await readSmall(dir, "pyproject.toml");
+  const requirements = await exists(dir, "requirements.txt");
+  if (pyproject === null && !requirements) return null;
+  const py = pyproject ?? "";
+  const runner = /^\[tool\.poetry\]/m.test(py)
+    ? "poetry"
+    : (await exists(dir, "uv.lock"))
+      ? "uv"
+      : (await exists(dir, "Pipfile"))
+        ? "pipenv"
+        : null;
+  const install =
+    runner === "poetry"
+      ? "poetry install"
+      : runner === "uv"
+        ? "uv sync"
+        : runner === "pipenv"
+          ? "pipenv install --dev"
+          : pyproject !== null
+            ? "pip install -e ."
+            : "pip install -r requirements.txt";
+  const prefix =
+    runner === "poetry"
+      ? "poetry run "
+      : runner === "uv"
+        ? "uv run "
+        : runner === "pipenv"
+          ? "pipenv run "
+          : "";
+  const usesPytest =
+    /\[tool\.pytest/.test(py) ||
+    /\bpytest\b/.test(py) ||
+    (requirements && /\bpytest\b/.test((await readSmall(dir, "requirements.txt")) ?? "")) ||
+    (await exists(dir, "pytest.ini")) ||
+    (await exists(dir, "tests"));
+  const lint = /\[tool\.ruff/.test(py) ? `${prefix}ruff check .` : null;
+  return {
+    install,
+    build: /^\[build-system\]/m.test(py) ? `${prefix}python -m build` : null,
+    test: usesPytest ? `${prefix}pytest` : null,
+    lint,
+  };
+}
+
+/** Targets a Makefile defines (`name:` at the start of a line, not variables or patterns). */
+export function makeTargets(makefile: string): Set<string> {
+  const targets = new Set<string>();
+  for (const m of makefile.matchAll(/^([A-Za-z0-9][A-Za-z0-9_.-]*)\s*:(?!=)/gm)) targets.add(m[1] as string);
+  return targets;
+}
+
+async function fromMakefile(dir: string): Promise<{ partial: Partial; name: string } | null> {
+  for (const name of ["Makefile", "makefile", "GNUmakefile"]) {
+    const text = await readSmall(dir, name);
+    if (text === null) continue;
+    const t = makeTargets(text);
+    const pick = (...names: string[]) => {
+      const found = names.find((n) => t.has(n));
+      return found ? `make ${found}` : null;
+    };
+    return {
+      name,
+      partial: {
+        install: pick("install-deps", "deps", "setup", "bootstrap"),
+        build: pick("build", "all"),
+        test: pick("test", "check"),
+        lint: pick("lint"),
+      },
+    };
+  }
+  return null;
+}
+
+async function fromOthers(dir: string): Promise<{ partial: Partial; name: string } | null> {
+  if (await exists(dir, "Cargo.toml")) {
+    return {
+      name: "Cargo.toml",
+      partial: { install: "cargo fetch", build: "cargo build", test: "cargo test", lint: "cargo clippy" },
+    };
+  }
+  if (await exists(dir, "go.mod")) {
+    return {
+      name: "go.mod",
+      partial: {
+        install: "go mod download",
+        build: "go build ./...",
+        test: "go test ./...",
+        lint: "go vet ./...",
+      },
+    };
+  }
+  return null;
+}
+
+/** The commands of the project in `dir`: the language manifest first, the Makefile filling gaps. */
+export async function detectCommands(dir: string): Promise<DetectedCommands> {
+  const found: { name: string; partial: Partial }[] = [];
+  const node = await fromPackageJson(dir);
+  if (node) found.push({ name: "package.json", partial: node });
+  const python = await fromPython(dir);
+  if (python)
+    found.push({
+      name: (await exists(dir, "pyproject.toml")) ? "pyproject.toml" : "requirements.txt",
+      partial: python,
+    });
+  const other = await fromOthers(dir);
+  if (other) found.push(other);
+  const make = await fromMakefile(dir);
+  if (make) found.push(make);
+  const result: DetectedCommands = { install: null, build: null, test: null, lint: null, sources: [] };
+  for (const { name, partial } of found) {
+    let used = false;
+    for (const key of ["install", "build", "test", "lint"] as const) {
+      if (!result[key] && partial[key]) {
+        result[key] = partial[key];
+        used = true;
+      }
+    }
+    if (used) result.sources.push(name);
+  }
+  return result;
+}
