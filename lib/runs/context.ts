@@ -63,6 +63,11 @@ export type ContextInput = {
   artifacts?: readonly ArtifactRef[];
   /** The artifact under review, in full. */
   subject?: ArtifactRef & { content: string };
+  /**
+   * The repository map (`renderRepoMap`), given by reference: the agent reads details with its
+   * repository tools. Left out of run summaries.
+   */
+  repository?: string;
   /** Rough token budget for the whole prompt, system prompt included. */
   budgetTokens?: number;
 };
@@ -71,6 +76,7 @@ export const LAYER_NAMES = [
   "organization",
   "project",
   "goal",
+  "repository",
   "guidance",
   "plan",
   "roster",
@@ -99,9 +105,9 @@ export function estimateTokens(text: string): number {
 
 /** Least important first, per purpose: shortened in this order when over budget. */
 const TRUNCATION_ORDER: Record<ContextPurpose, LayerName[]> = {
-  plan: ["artifacts", "organization", "project", "roster", "guidance", "goal"],
-  task: ["plan", "artifacts", "organization", "project", "goal"],
-  review: ["plan", "artifacts", "organization", "project", "goal", "subject"],
+  plan: ["artifacts", "organization", "repository", "project", "roster", "guidance", "goal"],
+  task: ["plan", "artifacts", "organization", "repository", "project", "goal"],
+  review: ["plan", "artifacts", "organization", "repository", "project", "goal", "subject"],
   summary: ["organization", "project", "artifacts", "plan", "goal"],
 };
 
@@ -140,6 +146,7 @@ const READ_CONTEXT_HINT: Partial<Record<LayerName, string>> = {
   plan: "read it with `read_context` (layer: run)",
   guidance: "read it with `read_context` (layer: run)",
   subject: "read it in full with `read_artifact`",
+  repository: "explore it with `list_files`, `read_file` and `search_code`",
 };
 
 function shortenedNote(layer: LayerName, shown: number, total: number) {
@@ -220,6 +227,19 @@ function buildLayers(input: ContextInput): Layer[] {
     text: `## Run goal\n${run.goal.trim()}`,
     fallback: `## Run goal\n${cutToTokens(run.goal.trim(), 200)}`,
   });
+
+  if (input.repository?.trim() && purpose !== "summary") {
+    const heading = [
+      "## Repository",
+      "A map of the project's repository (not its content). Use `list_files`, `read_file` and `search_code` for details before you rely on them; never assume a file's content from its name.",
+    ].join("\n");
+    layers.push({
+      name: "repository",
+      place: "message",
+      text: `${heading}\n\n${input.repository.trim()}`,
+      fallback: `${heading}\n[Map omitted to fit the context budget; ${READ_CONTEXT_HINT.repository}.]`,
+    });
+  }
 
   if (purpose === "plan" && run.template.guidance) {
     layers.push({
