@@ -1,6 +1,7 @@
 import type { LanguageModel } from "ai";
 import { estimateTokens } from "@/lib/runs/context";
 import { hashString } from "./demo/random";
+import type { ToolOutput } from "./demo/repo-steps";
 import { type ScriptPart, scriptFor } from "./demo/script";
 import { DEMO_MODEL_ID } from "./demo-label";
 
@@ -48,6 +49,25 @@ function toolResultNames(options: CallOptions): string[] {
   return options.prompt.flatMap((message) =>
     message.role === "tool"
       ? message.content.flatMap((part) => (part.type === "tool-result" ? [part.toolName] : []))
+      : [],
+  );
+}
+
+/** The tools' answers in the conversation, so scripted steps can follow what the tools said. */
+function toolOutputsOf(options: CallOptions): ToolOutput[] {
+  return options.prompt.flatMap((message) =>
+    message.role === "tool"
+      ? message.content.flatMap((part) => {
+          if (part.type !== "tool-result") return [];
+          const out = part.output;
+          const output =
+            out.type === "json" || out.type === "text"
+              ? out.value
+              : out.type === "error-text" || out.type === "error-json"
+                ? { error: out.value }
+                : null;
+          return [{ toolName: part.toolName, output }];
+        })
       : [],
   );
 }
@@ -124,6 +144,7 @@ class DemoLanguageModel implements LanguageModelV4 {
         userText: promptText(options, ["user"]),
         toolNames: (options.tools ?? []).flatMap((t) => (t.type === "function" ? [t.name] : [])),
         toolResults: toolResultNames(options),
+        toolOutputs: toolOutputsOf(options),
         json,
         callSeed: options.seed,
       },

@@ -14,6 +14,7 @@ import { getRunTemplate } from "@/lib/runs/templates";
 import { writeCodeFile } from "./code";
 import { DEMO_NOTICE, type DocContext, subjectOf, writeDocument } from "./documents";
 import { createRng, hashString, type Rng } from "./random";
+import { changedPaths, repoStep, type ToolOutput } from "./repo-steps";
 
 /** What the demo model produces for one call: text blocks and tool calls, in order. */
 export type ScriptPart =
@@ -27,6 +28,8 @@ export type ScriptInput = {
   toolNames: readonly string[];
   /** Names of the tools whose results are already in the conversation. */
   toolResults: readonly string[];
+  /** The answers of those tools, in order (what the repository tools said). */
+  toolOutputs?: readonly ToolOutput[];
   /** Whether the caller asked for JSON (structured output). */
   json: boolean;
   callSeed?: number;
@@ -211,11 +214,13 @@ function narrative(a: ParsedAssignment, d: Deliverable, rng: Rng): string {
 function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPart[] {
   const has = (tool: string) => input.toolNames.includes(tool);
   const wrote = input.toolResults.some((t) => t === "write_artifact" || t === "revise_artifact");
+  const changed = changedPaths(input.toolOutputs ?? []);
+  const filesNote = changed.length ? ` Changed in the repository: ${changed.join(", ")}.` : "";
   if (wrote) {
     return [
       {
         type: "text",
-        text: `Saved the result of "${a.taskTitle ?? a.purpose}". The reviewer can check each acceptance criterion against the matching section. (${DEMO_NOTICE}.)`,
+        text: `Saved the result of "${a.taskTitle ?? a.purpose}".${filesNote} The reviewer can check each acceptance criterion against the matching section. (${DEMO_NOTICE}.)`,
       },
     ];
   }
@@ -238,12 +243,24 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
     ];
   }
   const d = deliverable(a, rng);
+  if (a.purpose === "task") {
+    const step = repoStep(
+      d,
+      a.taskTitle ?? "the task",
+      input.toolNames,
+      input.toolResults,
+      input.toolOutputs ?? [],
+    );
+    if (step) return step;
+  }
   const text = narrative(a, d, rng);
+  const summary =
+    filesNote && d.summary.length + filesNote.length <= 1200 ? `${d.summary}${filesNote}` : d.summary;
   if (a.reviewFeedback.length && a.previousArtifactId && has("revise_artifact")) {
     const input: AgentToolInput<"revise_artifact"> = {
       artifactId: a.previousArtifactId,
       content: d.content,
-      summary: d.summary,
+      summary,
       changeNote: `Addresses the review: ${a.reviewFeedback.join(" ")}`.slice(0, 600),
     };
     return [
@@ -256,7 +273,7 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
       kind: d.kind,
       title: d.title,
       content: d.content,
-      summary: d.summary,
+      summary,
       ...(d.path ? { path: d.path, language: d.language } : {}),
     };
     return [
