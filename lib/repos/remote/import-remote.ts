@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Tx } from "@/db";
 import { projectRepositories, type RemoteProvider } from "@/db/schema";
@@ -56,10 +57,10 @@ export async function prepareImport(
   const heads = await lsRemote(remote, token, { field });
   const defaultBranch = heads.defaultBranch ?? "main";
   const check = await git(["check-ref-format", "--branch", defaultBranch], {
-    cwd: reposDir(),
-    okCodes: [128],
-  }).catch(() => null);
-  if (check?.code !== 0) throw fieldError(field, "The remote's default branch has a name git refuses.");
+    cwd: os.tmpdir(),
+    okCodes: [1, 128],
+  });
+  if (check.code !== 0) throw fieldError(field, "The remote's default branch has a name git refuses.");
 
   const parent = path.join(reposDir(), orgId);
   await mkdir(parent, { recursive: true });
