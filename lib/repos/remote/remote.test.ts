@@ -226,6 +226,25 @@ describe("credentials", () => {
     }
   });
 
+  it("connects to the address the guard vetted, not to a second lookup of the name", async () => {
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+    const server = await startAuthServer(404);
+    try {
+      const port = new URL(server.url).port;
+      // The name does not resolve anywhere; only the pin the guard produced can take git to the server.
+      const lookup = async () => [{ address: "127.0.0.1", family: 4 }];
+      const remote = await vetRemoteUrl(`http://git.pinned.invalid:${port}/acme/widgets.git`, {
+        field: "url",
+        lookup,
+      });
+      expect(remote.config["http.curloptResolve"]).toBe(`git.pinned.invalid:${port}:127.0.0.1`);
+      await expect(lsRemote(remote, null)).rejects.toThrow(AppError);
+      expect(server.seen[0]?.headers.host).toBe(`git.pinned.invalid:${port}`);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("does not follow a redirect (where the credentials header would go along)", async () => {
     setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
     const target = await startAuthServer(200);
