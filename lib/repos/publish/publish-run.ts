@@ -12,7 +12,7 @@ import {
 } from "@/db/schema";
 import { appUrl } from "@/lib/app-origin";
 import { decryptSecret } from "@/lib/crypto";
-import { notFound } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import { once, type StepKey, storedResult } from "@/lib/runs/execute/once";
 import { gitBare } from "../git";
@@ -134,7 +134,12 @@ export async function publishRun(scope: PublishScope, key?: StepKey): Promise<Pu
   const sha = head?.code === 0 ? head.stdout.trim() : null;
   if (!branch || !sha) return { skipped: "no branch" };
 
-  const remote = await vetRemoteUrl(repo.remoteUrl, { field: "remote" });
+  // Vetted again at every push: the host may resolve elsewhere now, or the operator's settings changed.
+  const remote = await vetRemoteUrl(repo.remoteUrl, { field: "remote" }).catch((error: unknown) => {
+    const reason = error instanceof AppError ? error.fieldErrors?.remote?.[0] : undefined;
+    if (!reason) throw error;
+    throw new AppError("conflict", `The connected remote can no longer be used: ${reason} Connect it again.`);
+  });
   const token = repo.remoteTokenEncrypted ? decryptSecret(repo.remoteTokenEncrypted) : null;
   const outcome = await pushRunBranch({ origin, remote, token, branch, sha });
 

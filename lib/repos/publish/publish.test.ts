@@ -305,6 +305,14 @@ describe("publishRun", () => {
     expect(await pushedEvents()).toHaveLength(0);
   });
 
+  it("refuses a stored remote the policy no longer allows, with a reason and no push", async () => {
+    setTestEnv({ REPOS_ALLOW_LOCAL_REMOTES: undefined });
+    await expect(publishRun(scope)).rejects.toThrow(
+      /^The connected remote can no longer be used: Local paths and file:\/\/ URLs are not allowed/,
+    );
+    expect(await pushedEvents()).toHaveLength(0);
+  });
+
   it("pushes to a plain git remote without any pull request", async () => {
     const db = await getDb();
     await db
