@@ -12,7 +12,7 @@ import { commitFilesToBare, exists, type InitialFile } from "../init-origin";
 import { originPath, reposDir } from "../paths";
 import { detectCommandsFromOrigin } from "../settings/detect-commands-from-origin";
 import { identifyRemote } from "./provider";
-import { fetchAll, lsRemote } from "./remote-git";
+import { fetchAll, lsRemote, TooLargeError } from "./remote-git";
 import { vetRemoteUrl } from "./vet-remote-url";
 
 export type ImportInput = { url: string; token?: string; provider?: RemoteProvider };
@@ -32,12 +32,6 @@ const field = "import.url";
 
 const fieldError = (key: string, message: string) =>
   new AppError("validation", "Some fields are invalid.", { fieldErrors: { [key]: [message] } });
-
-async function packBytes(dir: string): Promise<number> {
-  const { stdout } = await gitBare(dir, ["count-objects", "-v"]);
-  const kib = (key: string) => Number(new RegExp(`^${key}: (\\d+)$`, "m").exec(stdout)?.[1] ?? 0);
-  return (kib("size-pack") + kib("size")) * 1024;
-}
 
 /**
  * Fetches a remote repository into a temporary bare repository beside the origins, before the
@@ -73,13 +67,10 @@ export async function prepareImport(
   try {
     await git(["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, tmp], { cwd: parent });
     if (heads.heads.size > 0) {
-      await fetchAll(tmp, remote, token, { field });
-      if ((await packBytes(tmp)) > IMPORT_MAX_BYTES) {
-        throw fieldError(
-          field,
-          `The repository is larger than ${IMPORT_MAX_BYTES / 1024 ** 3} GB; import a smaller one.`,
-        );
-      }
+      await fetchAll(tmp, remote, token, { field, maxBytes: IMPORT_MAX_BYTES }).catch((error: unknown) => {
+        if (error instanceof TooLargeError) throw fieldError(field, error.message);
+        throw error;
+      });
       await gitBare(tmp, ["symbolic-ref", "HEAD", `refs/heads/${defaultBranch}`]);
     } else {
       await commitFilesToBare(tmp, defaultBranch, [readme], "Initial commit");

@@ -1,4 +1,6 @@
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,9 +14,11 @@ import { createProjectSchema } from "@/lib/projects/schemas";
 import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { makeUpstream } from "@/tests/support/git-remote";
-import { gitBare } from "../git";
+import { git, gitBare } from "../git";
 import { originPath, reposDir } from "../paths";
 import { detectCommandsFromOrigin } from "../settings/detect-commands-from-origin";
+import { fetchAll } from "./remote-git";
+import { vetRemoteUrl } from "./vet-remote-url";
 
 const meta = { ip: "198.51.100.7", userAgent: "vitest" };
 
@@ -133,6 +137,25 @@ describe("importing a project from a remote", () => {
     }
     expect(await projectCount()).toBe(0);
     expect(originsOnDisk()).toEqual([]);
+  });
+});
+
+describe("import size limit", () => {
+  it("stops a fetch whose pack grows past the limit and says so", async () => {
+    const big = randomBytes(3 * 1024 * 1024).toString("base64");
+    const upstream = await makeUpstream({
+      files: { "a.bin": big, "b.bin": big.split("").reverse().join("") },
+    });
+    const dir = path.join(reposDir(), "size-test", `${randomUUID()}.git`);
+    await mkdir(path.dirname(dir), { recursive: true });
+    await git(["init", "--bare", "--quiet", dir], { cwd: path.dirname(dir) });
+    const remote = await vetRemoteUrl(upstream.dir, { field: "url" });
+    await expect(fetchAll(dir, remote, null, { maxBytes: 64 * 1024 })).rejects.toThrow(
+      /larger than 65536 bytes/,
+    );
+    await fetchAll(dir, remote, null, { maxBytes: 64 * 1024 * 1024 });
+    const { stdout } = await gitBare(dir, ["rev-parse", "refs/heads/main"]);
+    expect(stdout.trim()).toBe(upstream.head);
   });
 });
 

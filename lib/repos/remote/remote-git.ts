@@ -1,4 +1,6 @@
+import { readdir, stat } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { GitError, git, gitBare, redactGitText } from "../git";
 import { TOKEN_PATTERN } from "../settings/schemas";
@@ -124,13 +126,54 @@ export async function lsRemote(
   }
 }
 
-/** Fetches every branch and tag of the remote into the bare repository `dir` (refs as they are). */
+async function packFolderBytes(dir: string): Promise<number> {
+  const pack = path.join(dir, "objects", "pack");
+  const names = await readdir(pack).catch(() => [] as string[]);
+  const sizes = await Promise.all(
+    names.map((n) =>
+      stat(path.join(pack, n)).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+export class TooLargeError extends AppError {
+  constructor(maxBytes: number) {
+    super("validation", `The repository is larger than ${formatBytes(maxBytes)}; import a smaller one.`);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${n / 1024 ** 3} GB` : n >= 1024 ** 2 ? `${n / 1024 ** 2} MB` : `${n} bytes`;
+}
+
+/**
+ * Fetches every branch and tag of the remote into the bare repository `dir` (refs as they are).
+ * With `maxBytes`, the pack being received is watched and the fetch stopped once it grows past
+ * the limit (git has no client-side cap of its own).
+ */
 export async function fetchAll(
   dir: string,
   remote: VettedRemote,
   token: string | null | undefined,
-  opts: { field?: string; timeoutMs?: number } = {},
+  opts: { field?: string; timeoutMs?: number; maxBytes?: number } = {},
 ): Promise<void> {
+  const abort = new AbortController();
+  let tooLarge = false;
+  const watch =
+    opts.maxBytes === undefined
+      ? null
+      : setInterval(() => {
+          void packFolderBytes(dir).then((bytes) => {
+            if (bytes > (opts.maxBytes ?? Number.POSITIVE_INFINITY) && !abort.signal.aborted) {
+              tooLarge = true;
+              abort.abort();
+            }
+          });
+        }, 250);
   try {
     await gitBare(
       dir,
@@ -143,11 +186,21 @@ export async function fetchAll(
         "+refs/heads/*:refs/heads/*",
         "+refs/tags/*:refs/tags/*",
       ],
-      { config: remoteConfig(remote, token), timeoutMs: opts.timeoutMs ?? FETCH_TIMEOUT_MS },
+      {
+        // Always keep the received pack (never explode it into loose objects), so its size is what is watched.
+        config: { ...remoteConfig(remote, token), "fetch.unpackLimit": "1" },
+        timeoutMs: opts.timeoutMs ?? FETCH_TIMEOUT_MS,
+        signal: abort.signal,
+      },
     );
   } catch (error) {
+    if (tooLarge && opts.maxBytes !== undefined) throw new TooLargeError(opts.maxBytes);
     throw remoteFailure(error, opts.field);
+  } finally {
+    if (watch) clearInterval(watch);
   }
+  if (opts.maxBytes !== undefined && (await packFolderBytes(dir)) > opts.maxBytes)
+    throw new TooLargeError(opts.maxBytes);
 }
 
 /**
