@@ -9,7 +9,7 @@ import { gitBare } from "@/lib/repos/git";
 import { originPath, worktreesDir } from "@/lib/repos/paths";
 import type { ModelResolver, RunDeps } from "@/lib/runs/execute/types";
 import { createTestApp, resetEngineTables } from "@/tests/engine/support/harness";
-import { planOf, repoModel, type TaskScript, writes } from "./support/repo-model";
+import { planOf, readContent, repoModel, type TaskScript, writes } from "./support/repo-model";
 import { createRun, driveToEnd, eventsOf, type Scope, tasksOf } from "./support/run-support";
 
 // The built-in agents get the repository tools here; granting them is the agents catalog's part.
@@ -162,7 +162,7 @@ describe("runs on git branches", () => {
       }
       if (!c.results.length) return [{ toolName: "read_file", input: { path: "README.md" } }];
       if (c.results.length === 1) {
-        seen.push(String((c.results[0]?.output as { content?: string }).content));
+        seen.push(readContent(c.results, 0));
         seen.push(c.feedback.join(" "));
         return [{ toolName: "write_file", input: { path: "README.md", content: "# left and right\n" } }];
       }
@@ -229,8 +229,12 @@ describe("runs on git branches", () => {
           return [{ toolName: "write_file", input: { path: "a.txt", content: "A\n" } }];
         if (c.results.length === 1) return [{ toolName: "read_file", input: { path: "a.txt" } }];
         if (c.results.length === 2) {
-          const read = c.results[1]?.output as { content?: string };
-          return [{ toolName: "write_file", input: { path: "b.txt", content: `after ${read.content}` } }];
+          return [
+            {
+              toolName: "write_file",
+              input: { path: "b.txt", content: `after ${readContent(c.results, 1)}` },
+            },
+          ];
         }
         return null;
       };

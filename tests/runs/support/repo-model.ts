@@ -162,3 +162,7 @@ export const writes =
       input: { path, content },
     }));
   };
+
+/** The content a `read_file` result at `index` returned ("" when none). */
+export const readContent = (results: { output: unknown }[], index: number): string =>
+  String((results[index]?.output as { content?: string } | undefined)?.content ?? "");
