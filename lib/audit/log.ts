@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   "run.cancel",
   "run.resume",
   "run.retry_task",
+  "run.fork",
   "approval.decide",
 ] as const;
 

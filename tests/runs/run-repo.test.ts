@@ -2,15 +2,19 @@ import { rm } from "node:fs/promises";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
-import { approvals } from "@/db/schema";
+import { approvals, artifacts, runs } from "@/db/schema";
+import { inngest } from "@/inngest/client";
 import { approvalDecided, runRequested } from "@/inngest/events";
 import { createAgentRunFunction } from "@/inngest/functions/agent-run";
 import { gitBare } from "@/lib/repos/git";
 import { originPath, worktreesDir } from "@/lib/repos/paths";
 import type { ModelResolver, RunDeps } from "@/lib/runs/execute/types";
 import { createTestApp, resetEngineTables } from "@/tests/engine/support/harness";
+import { actAs } from "@/tests/support/session";
+import * as forkRoute from "../../app/api/orgs/[org]/projects/[project]/runs/[run]/fork/route";
+import { jsonRequest, routeArgs } from "../support/org-helpers";
 import { planOf, readContent, repoModel, type TaskScript, writes } from "./support/repo-model";
-import { createRun, driveToEnd, eventsOf, type Scope, tasksOf } from "./support/run-support";
+import { createRun, driveToEnd, eventsOf, runRow, type Scope, tasksOf } from "./support/run-support";
 
 // The built-in agents get the repository tools here; granting them is the agents catalog's part.
 vi.mock("@/lib/agents/org-agents", async (importOriginal) => {
@@ -49,6 +53,9 @@ const agentRun = createAgentRunFunction(app.client, {
 beforeAll(async () => {
   await resetEngineTables();
   await app.start([agentRun]);
+  // Runs the app starts (a fork) are delivered to this test's engine.
+  vi.spyOn(inngest, "send").mockImplementation(((e: Parameters<typeof app.client.send>[0]) =>
+    app.client.send(e)) as typeof inngest.send);
 });
 afterAll(() => app.stop());
 
@@ -247,4 +254,80 @@ describe("runs on git branches", () => {
       runStep = (_id, body) => body();
     }
   }, 120_000);
+});
+
+describe("forking a run", () => {
+  it("starts a new run at an accepted task's commit, keeps the results before it and re-does the rest", async () => {
+    const plan = planOf([{ key: "p1" }, { key: "p2", dependsOn: ["p1"] }, { key: "p3", dependsOn: ["p2"] }]);
+    const first = await runToEnd(
+      plan,
+      writes({ p1: { "p1.txt": "one\n" }, p2: { "p2.txt": "two\n" }, p3: { "p3.txt": "three\n" } }),
+    );
+    expect(first.run.status).toBe("completed");
+    const source = await tasksOf(first.scope.runId);
+    const at = source.find((t) => t.key === "p2");
+    const project = (await (
+      await getDb()
+    ).query.projects.findFirst({
+      where: (p, { eq: is }) => is(p.id, first.run.projectId),
+    })) as { slug: string };
+    const { team } = first;
+    const params = { org: team.org.slug, project: project.slug, run: first.scope.runId };
+    const path = `/api/orgs/${team.org.slug}/projects/${project.slug}/runs/${first.scope.runId}/fork`;
+    const post = (body: unknown, p = params) => forkRoute.POST(jsonRequest(path, "POST", body), routeArgs(p));
+
+    actAs(team.viewer);
+    expect((await post({ taskId: at?.id })).status).toBe(403);
+    actAs(team.outsider);
+    expect((await post({ taskId: at?.id }, { ...params, org: team.otherOrg.slug })).status).toBe(404);
+    actAs(team.member);
+    expect((await post({ taskId: crypto.randomUUID() })).status).toBe(404);
+    expect((await post({ taskId: "nope" })).status).toBe(422);
+    expect((await post({ taskId: at?.id, agentSlug: "no-such-agent" })).status).toBe(422);
+
+    resolver = repoModel(plan, writes({ p3: { "p3.txt": "three, forked\n" } }));
+    const res = await post({ taskId: at?.id, agentSlug: "backend-engineer" });
+    expect(res.status).toBe(200);
+    const { run: forked } = (await res.json()) as { run: { id: string; number: number; branch: string } };
+    expect(forked.number).toBe(2);
+    const scope = { orgId: team.org.id, runId: forked.id };
+    const done = await driveToEnd(scope, approve);
+    expect(done.status).toBe("completed");
+    const row = await runRow(forked.id);
+    expect(row).toMatchObject({
+      forkedFromRunId: first.scope.runId,
+      forkedFromTaskId: at?.id,
+      baseCommit: at?.commitSha,
+    });
+    expect(row.branch).toMatch(/^dm\/2-/);
+    const tasks = await tasksOf(forked.id);
+    const byKey = (key: string) => tasks.find((t) => t.key === key);
+    expect(byKey("p1")?.commitSha).toBe(source.find((t) => t.key === "p1")?.commitSha);
+    expect(byKey("p2")?.commitSha).toBe(at?.commitSha);
+    expect(byKey("p3")?.agentSlug).toBe("backend-engineer");
+    const commits = await branchCommits(first.origin, String(row.baseCommit), String(row.branch));
+    expect(commits).toHaveLength(1);
+    expect(commits[0]?.subject).toBe("p3: Work on p3");
+    expect(commits[0]?.author).toBe(
+      "Backend Engineer (DafnckMachine) <backend-engineer@agents.dafnckmachine.local>",
+    );
+    const head = String(row.headCommit);
+    expect(await show(first.origin, head, "p1.txt")).toBe("one\n");
+    expect(await show(first.origin, head, "p2.txt")).toBe("two\n");
+    expect(await show(first.origin, head, "p3.txt")).toBe("three, forked\n");
+    // The first run's branch is unchanged.
+    expect(await show(first.origin, String(first.run.headCommit), "p3.txt")).toBe("three\n");
+    // Only the re-done task was worked again; the kept results were copied, not redone.
+    const events = await eventsOf(forked.id);
+    expect(events.filter((e) => e.type === "task.committed").map((e) => e.data.taskId)).toEqual([
+      byKey("p3")?.id,
+    ]);
+    const db = await getDb();
+    const copied = await db.select().from(artifacts).where(eq(artifacts.runId, forked.id));
+    expect(copied.filter((a) => a.taskId === byKey("p1")?.id || a.taskId === byKey("p2")?.id)).toHaveLength(
+      2,
+    );
+    const [sourceRun] = await db.select().from(runs).where(eq(runs.id, first.scope.runId));
+    expect(sourceRun?.headCommit).toBe(first.run.headCommit);
+  }, 150_000);
 });
