@@ -195,6 +195,36 @@ describe("runs on git branches", () => {
     expect(tasks.every((t) => t.status === "done" && t.commitSha)).toBe(true);
   }, 120_000);
 
+  it("merges gated results once approved, and reopens an approved result that conflicts", async () => {
+    const plan = planOf([
+      { key: "north", needsApproval: true },
+      { key: "south", needsApproval: true },
+    ]);
+    const script: TaskScript = (c) => {
+      if (c.attempt === 1) {
+        if (c.results.length) return null;
+        return [{ toolName: "write_file", input: { path: "README.md", content: `# ${c.taskKey}\n` } }];
+      }
+      if (!c.results.length) return [{ toolName: "read_file", input: { path: "README.md" } }];
+      if (c.results.length === 1 && readContent(c.results, 0).includes("<<<<<<<")) {
+        return [{ toolName: "write_file", input: { path: "README.md", content: "# north and south\n" } }];
+      }
+      return null;
+    };
+    const { run, origin, scope } = await runToEnd(plan, script);
+    expect(run.status).toBe("completed");
+    const events = await eventsOf(scope.runId);
+    expect(events.filter((e) => e.type === "task.conflict")).toHaveLength(1);
+    const reopened = events.find((e) => e.type === "task.status" && e.data.status === "todo");
+    expect(String(reopened?.data.reason)).toContain("README.md");
+    const commits = await branchCommits(origin, String(run.baseCommit), String(run.branch));
+    expect(commits).toHaveLength(2);
+    expect(await show(origin, String(run.headCommit), "README.md")).toBe("# north and south\n");
+    const db = await getDb();
+    // Each task's result was approved (the reopened one twice: before and after its rework).
+    expect(await db.select().from(approvals).where(eq(approvals.runId, scope.runId))).toHaveLength(3);
+  }, 120_000);
+
   it("commits each task once when every step body runs twice", async () => {
     runStep = async (_id, body) => {
       await body();
