@@ -1,5 +1,6 @@
 import type { Inngest } from "inngest";
 import { resolveRunModel } from "@/lib/ai/org-settings";
+import { prepareRunBranch } from "@/lib/repos/workspace/run-branch";
 import { announceApprovalDecision } from "@/lib/runs/approval-outbox";
 import type { RunStatus } from "@/lib/runs/events";
 import { type CallResult, callAgent, foldTurn, type TurnSubject } from "@/lib/runs/execute/agent-turn";
@@ -13,6 +14,14 @@ import {
   storeSummary,
 } from "@/lib/runs/execute/lifecycle";
 import { type PlanAttempt, planAttempt, storePlan } from "@/lib/runs/execute/plan-run";
+import {
+  type AttemptWorkspace,
+  attemptWorkspace,
+  conflictFeedback,
+  type MergeResult,
+  mergeTask,
+  sweepMerges,
+} from "@/lib/runs/execute/repo-work";
 import {
   type AgentPrompt,
   applyApproval,
@@ -108,16 +117,25 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
 
       // An agent's turn: one step per model call, continued from the previous call's messages,
       // at most MAX_AGENT_CALLS calls. Each step is bounded by the call timeout.
-      const agentTurn = async (prefix: string, subject: TurnSubject, prompt: AgentPrompt) => {
+      // A task's calls work in its working copy, each starting from the snapshot the previous left.
+      const agentTurn = async (
+        prefix: string,
+        subject: TurnSubject,
+        prompt: AgentPrompt,
+        ws?: AttemptWorkspace,
+      ) => {
         const calls: CallResult[] = [];
         const history: AgentPrompt["messages"] = [];
+        let from = ws?.start;
         for (let n = 0; n < MAX_AGENT_CALLS; n++) {
           const past = [...history];
+          const place = ws && from ? { attempt: ws.attempt, n, base: ws.base, from } : undefined;
           const call = (await run(`${prefix}-call-${n}`, (key) =>
-            callAgent(scope, resolve, subject, prompt, past, key, deps.modelCallTimeoutMs),
+            callAgent(scope, resolve, subject, prompt, past, key, deps.modelCallTimeoutMs, place),
           )) as CallResult;
           calls.push(call);
           if (call.kind !== "message" || !call.wantsMore) break;
+          from = call.snapshot ?? from;
           history.push(...call.messages);
         }
         return foldTurn(calls);
@@ -130,6 +148,9 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         admission = await run(`admit-${i}`, (key) => admitRun(scope, key));
       }
       if (admission.kind === "skip") return { skipped: admission.reason };
+
+      // The run's branch in the project's repository (created once; kept if it exists).
+      await run("branch", () => prepareRunBranch(scope));
 
       // (b) Planning, re-asked with the validation feedback.
       if (!admission.hasTasks) {
@@ -180,14 +201,27 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           let work: WorkResult;
           let review: ReviewResult;
           try {
-            const feedback = reasons;
+            // Read now, so a task starts from the run head holding what its dependencies merged.
+            const ws = (await run(`work-${id}-workspace`, () =>
+              attemptWorkspace(scope, task.id, attempt),
+            )) as AttemptWorkspace;
+            const feedback = reasons.length
+              ? reasons
+              : ws.conflictFiles.length
+                ? [conflictFeedback(ws.conflictFiles)]
+                : [];
             const prepared = await run(`work-${id}-prepare`, () =>
               prepareWork(scope, task.id, attempt, feedback),
             );
             if (prepared.kind !== "ready") return "cancelled" as TaskOutcome;
-            const turn = await agentTurn(`work-${id}`, { taskId: task.id }, prepared.prompt as AgentPrompt);
+            const turn = await agentTurn(
+              `work-${id}`,
+              { taskId: task.id },
+              prepared.prompt as AgentPrompt,
+              ws,
+            );
             work = (await run(`work-${id}`, (key) =>
-              finishWork(scope, task.id, attempt, turn, prepared.expected, key),
+              finishWork(scope, task.id, attempt, turn, prepared.expected, key, ws),
             )) as WorkResult;
             if (work.kind !== "review") return work.kind as TaskOutcome;
             const artifactId = work.artifactId;
@@ -202,16 +236,31 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           }
           if (review.kind !== "verdict") return review.kind as TaskOutcome;
           if (review.verdict === "pass") {
+            // A gated result is merged once a person approves it (the sweep before the next round).
             if (task.needsApproval) {
               await run(`gate-${id}`, (key) => requestApproval(scope, task.id, "gate", [], key));
               return "waiting" as TaskOutcome;
             }
-            await run(`done-${id}`, (key) =>
-              setTaskStatus(scope, task.id, "done", { from: ["review"] }, key),
-            );
-            return "done" as TaskOutcome;
+            let merged: MergeResult;
+            try {
+              merged = (await run(`merge-${id}`, (key) => mergeTask(scope, task.id, key))) as MergeResult;
+            } catch (error) {
+              const reason = `The accepted work could not be committed: ${reasonOf(error)}`;
+              await run(`fail-${id}`, (key) => setTaskStatus(scope, task.id, "failed", { reason }, key));
+              return "failed" as TaskOutcome;
+            }
+            if (merged.kind === "cancelled") return "cancelled" as TaskOutcome;
+            if (merged.kind === "committed") {
+              await run(`done-${id}`, (key) =>
+                setTaskStatus(scope, task.id, "done", { from: ["review"] }, key),
+              );
+              return "done" as TaskOutcome;
+            }
+            // A conflict with work merged meanwhile: back to the agent, its changes merged with markers.
+            reasons = [conflictFeedback(merged.files)];
+          } else {
+            reasons = review.reasons;
           }
-          reasons = review.reasons;
           if (tries + 1 < MAX_TASK_ATTEMPTS) {
             const reason = `Rework requested: ${reasons.join(" ")}`.slice(0, 2000);
             await run(`rework-${id}`, (key) =>
@@ -273,7 +322,11 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
       };
 
       let final: { status: "completed" | "failed" | "budget_exhausted"; reason?: string } | null = null;
+      // Results a person accepted are merged before the next pick (a conflict reopens the task).
+      let sweep = true;
       for (let round = 0; round < MAX_ROUNDS && !final; round++) {
+        if (sweep) await run(`sweep-${round}`, (key) => sweepMerges(scope, key));
+        sweep = false;
         const r = await run(`schedule-${round}`, (key) => scheduleRound(scope, deps.maxParallel, key));
         if (r.cancelled) {
           return { status: await finish("cancelled") };
@@ -301,6 +354,7 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         } else if (r.pendingApprovals.length) {
           await run(`waiting-${round}`, () => setRunWaiting(scope));
           await Promise.all(r.pendingApprovals.map((id) => awaitApproval(id)));
+          sweep = true;
           // Back from a person: the run takes a slot again, so it waits for one like a new run.
           let back = await run(`resumed-${round}`, (key) => admitRun(scope, key));
           for (let i = 1; back.kind === "wait"; i++) {

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   "run.cancel",
   "run.resume",
   "run.retry_task",
+  "run.fork",
   "approval.decide",
 ] as const;
 

@@ -17,11 +17,11 @@ const reportFile = path.join(dir, "report.json");
 const env: Record<string, string | undefined> = { ...process.env, STATE_FILE: stateFile, NODE_ENV: "test" };
 if (!process.env.DATABASE_URL) env.PGLITE_DIR = path.join(dir, "pglite");
 
-function worker(extra: Record<string, string>) {
+function worker(extra: Record<string, string>, base = env) {
   const child = spawn(
     process.execPath,
     ["--conditions", "react-server", "--import", "tsx", "tests/runs/support/run-crash-worker.ts"],
-    { env: { ...env, ...extra } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] },
+    { env: { ...base, ...extra } as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
   child.stderr?.on("data", (d) => {
@@ -36,7 +36,10 @@ function worker(extra: Record<string, string>) {
 beforeAll(async () => {
   if (process.env.DATABASE_URL) await resetEngineTables();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(commitDir, { recursive: true, force: true });
+});
 
 type Row = Record<string, unknown> & { data?: Record<string, unknown> };
 
@@ -84,6 +87,49 @@ it("writes a re-run work step's artifact, events and usage once after a SIGKILL"
   expect(taskCalls.length).toBeGreaterThan(0);
   expect(new Set(report.calls.map((c) => c.id)).size).toBe(report.calls.length);
   // Gap-free log.
+  const seqs = report.events.map((e) => Number(e.seq)).sort((a, b) => a - b);
+  expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+});
+
+const commitDir = mkdtempSync(path.join(tmpdir(), "run-crash-commit-"));
+
+it("commits each accepted task once and loses none after a SIGKILL right after a commit", {
+  timeout: 170_000,
+}, async () => {
+  const state = path.join(commitDir, "state.json");
+  const reportPath = path.join(commitDir, "report.json");
+  const base: Record<string, string | undefined> = { ...process.env, STATE_FILE: state, NODE_ENV: "test" };
+  if (!process.env.DATABASE_URL) base.PGLITE_DIR = path.join(commitDir, "pglite");
+  else await resetEngineTables();
+  const first = worker({ CRASH_AFTER: "commit" }, base);
+  const killed = await first.exited;
+  expect(killed.signal, first.stderr()).toBe("SIGKILL");
+  const crashedStep = readFileSync(`${state}.crashed`, "utf8");
+  expect(crashedStep).toMatch(/^merge-/);
+
+  const second = worker({ REPORT: reportPath }, base);
+  const done = await second.exited;
+  expect(done.code, second.stderr()).toBe(0);
+  const report = JSON.parse(readFileSync(reportPath, "utf8")) as {
+    run: Row;
+    tasks: Row[];
+    events: Row[];
+    commits: { sha: string; task: string }[];
+    head: string;
+  };
+  expect(report.run.status).toBe("completed");
+  // One commit per task on the branch, each the one its row points at; the branch head is the run's.
+  expect(report.commits.map((c) => c.task).sort()).toEqual(report.tasks.map((t) => String(t.id)).sort());
+  for (const task of report.tasks) {
+    expect(task.status).toBe("done");
+    expect(report.commits.find((c) => c.task === task.id)?.sha).toBe(task.commitSha);
+  }
+  expect(report.head).toBe(report.run.headCommit);
+  const crashedTask = report.tasks.find((t) => crashedStep.includes(String(t.id)));
+  expect(crashedTask, crashedStep).toBeDefined();
+  const committed = report.events.filter((e) => e.type === "task.committed");
+  expect(committed).toHaveLength(report.tasks.length);
+  expect(committed.filter((e) => e.data?.taskId === crashedTask?.id)).toHaveLength(1);
   const seqs = report.events.map((e) => Number(e.seq)).sort((a, b) => a - b);
   expect(seqs).toEqual(seqs.map((_, i) => i + 1));
 });

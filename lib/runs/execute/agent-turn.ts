@@ -1,9 +1,11 @@
 import type { ModelMessage } from "ai";
 import { ORCHESTRATOR_SLUG } from "@/lib/agents/catalog";
-import type { AgentToolName } from "@/lib/agents/tools";
+import type { Workspace } from "@/lib/repos/tools/types";
+import { openWorkingCopy, snapshotWorkingCopy } from "@/lib/repos/workspace/working-copy";
 import { streamModelCall } from "./agent-call";
 import { toRunFailure } from "./failure";
 import { once, type StepKey, storedResult } from "./once";
+import { callRef, runRepository, taskWorkingCopy } from "./repo-work";
 import { agentOf, inTenant, loadEnvironment, loadTask, type TaskRow } from "./state";
 import { bindTools, type ToolOutcome } from "./tools";
 import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
@@ -19,7 +21,13 @@ import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunSc
 export type TurnSubject = { taskId: string } | { summary: true };
 
 export type CallResult =
-  | ({ kind: "message"; artifactId: string | null; questionApprovalId: string | null } & {
+  | ({
+      kind: "message";
+      artifactId: string | null;
+      questionApprovalId: string | null;
+      /** The working tree after this call (a snapshot commit in the origin); null without one. */
+      snapshot?: string | null;
+    } & {
       text: string;
       messages: ModelMessage[];
       wantsMore: boolean;
@@ -29,9 +37,22 @@ export type CallResult =
 
 /** What a turn produced, for the step that ends the attempt. */
 export type TurnOutcome =
-  | { kind: "done"; text: string; artifactId: string | null; questionApprovalId: string | null }
+  | {
+      kind: "done";
+      text: string;
+      artifactId: string | null;
+      questionApprovalId: string | null;
+      snapshot: string | null;
+    }
   | { kind: "budget" }
   | { kind: "cancelled" };
+
+/**
+ * Call `n` of a task's attempt works in the task's working copy, put first in the state the
+ * previous call left (its snapshot, or the attempt's start), and snapshots it after: a call step
+ * run again, here or in another process, starts from the same files and writes the same ref.
+ */
+export type CallWorkspace = { attempt: number; n: number; base: string; from: string };
 
 /** One model call of a turn, as a step body. */
 export async function callAgent(
@@ -42,13 +63,14 @@ export async function callAgent(
   history: ModelMessage[],
   key: StepKey,
   timeoutMs: number,
+  place?: CallWorkspace,
 ): Promise<CallResult> {
   const stored = await storedResult<CallResult>(scope, key);
   if (stored) return stored.result;
   const env = await loadEnvironment(scope);
   let task: TaskRow | null = null;
   let slug = ORCHESTRATOR_SLUG;
-  let granted: readonly AgentToolName[] = ["write_artifact"];
+  let granted: readonly string[] = ["write_artifact"];
   if ("taskId" in subject) {
     const row = await inTenant(scope, (tx) => loadTask(tx, scope, subject.taskId));
     if (row?.status !== "in_progress") return { kind: "cancelled" };
@@ -58,7 +80,14 @@ export async function callAgent(
   }
   const agent = agentOf(env, slug).definition;
   const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
-  const tools = bindTools({ scope, env, task, agentSlug: slug, granted, outcome, key });
+  let workspace: Workspace | undefined;
+  let origin = "";
+  if (task && place) {
+    const repo = await runRepository(scope);
+    origin = repo.origin;
+    workspace = await openWorkingCopy(origin, taskWorkingCopy(scope, repo.projectId, task.id), place);
+  }
+  const tools = bindTools({ scope, env, task, agentSlug: slug, granted, outcome, key, workspace });
   const model = await resolve(scope.orgId, agent.modelTier, agent);
   try {
     const out = await streamModelCall(
@@ -67,9 +96,19 @@ export async function callAgent(
       tools,
       timeoutMs,
     );
+    const snapshot =
+      task && place && workspace
+        ? await snapshotWorkingCopy(
+            origin,
+            workspace.dir,
+            place,
+            callRef(scope, task.id, place.attempt, place.n),
+          )
+        : null;
     const result: CallResult = {
       kind: "message",
       ...out,
+      snapshot,
       wantsMore: out.wantsMore && !outcome.questionApprovalId,
       artifactId: outcome.artifactId,
       questionApprovalId: outcome.questionApprovalId,
@@ -87,11 +126,13 @@ export function foldTurn(calls: CallResult[]): TurnOutcome {
   let text = "";
   let artifactId: string | null = null;
   let questionApprovalId: string | null = null;
+  let snapshot: string | null = null;
   for (const call of calls) {
     if (call.kind !== "message") return call;
     text += call.text;
     artifactId = call.artifactId ?? artifactId;
     questionApprovalId = call.questionApprovalId ?? questionApprovalId;
+    snapshot = call.snapshot ?? snapshot;
   }
-  return { kind: "done", text, artifactId, questionApprovalId };
+  return { kind: "done", text, artifactId, questionApprovalId, snapshot };
 }

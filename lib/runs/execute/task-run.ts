@@ -13,6 +13,7 @@ import { generateStructured } from "./agent-call";
 import type { TurnOutcome } from "./agent-turn";
 import { toRunFailure } from "./failure";
 import { derivedId, once, type StepKey, storedResult } from "./once";
+import { type AttemptWorkspace, artifactFilePath, recordTaskWork } from "./repo-work";
 import {
   agentOf,
   answeredQuestions,
@@ -240,8 +241,19 @@ export async function finishWork(
   turn: TurnOutcome,
   expected: string | null,
   key: StepKey,
+  ws?: AttemptWorkspace,
 ): Promise<WorkResult> {
+  const stored = await storedResult<WorkResult>(scope, key);
+  if (stored) return stored.result;
   const env = await loadEnvironment(scope);
+  // The attempt's work becomes the task's work (what a merge takes), with the reply document
+  // of an agent that answered in text; written before the result, the same commit on a re-run.
+  if (ws && turn.kind === "done") {
+    const task = await inTenant(scope, (tx) => loadTask(tx, scope, taskId));
+    const reply = !turn.artifactId && turn.text.trim() && expected && isKind(expected);
+    const files = reply && task ? [{ path: artifactFilePath(expected, task.title), content: turn.text }] : [];
+    await recordTaskWork(scope, taskId, ws, turn.snapshot, files);
+  }
   return once(scope, key, async (tx): Promise<WorkResult> => {
     if (turn.kind === "cancelled") return { kind: "cancelled" };
     if (turn.kind === "budget") {

@@ -1,15 +1,15 @@
+import { lstat, mkdir, readFile, realpath, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { type ToolSet, tool } from "ai";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { approvals, artifacts, runTasks } from "@/db/schema";
-import {
-  type AgentToolName,
-  agentToolDescriptions,
-  agentToolInputSchemas,
-  isRunToolName,
-} from "@/lib/agents/tools";
+import { agentToolDescriptions, agentToolInputSchemas, isRunToolName } from "@/lib/agents/tools";
+import { createRepoTools } from "@/lib/repos/tools";
+import { REPO_TOOL_NAMES, type RepoFileChange, type Workspace } from "@/lib/repos/tools/types";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { TaskSnapshot } from "@/lib/runs/events";
-import { derivedId, type StepKey } from "./once";
+import { derivedId, once, type StepKey } from "./once";
+import { artifactFilePath } from "./repo-work";
 import {
   type ArtifactRow,
   inTenant,
@@ -53,25 +53,75 @@ const artifactView = (row: ArtifactRow) => ({
   content: row.content,
 });
 
+const lineCount = (s: string) => (s ? s.split("\n").length : 0);
+
+/**
+ * Writes a document into the working copy (the commit of the task then holds it). Refuses a
+ * path that leaves the working tree through a symlink; the artifact row is written either way.
+ */
+async function writeDocumentFile(
+  ws: Workspace,
+  rel: string,
+  content: string,
+): Promise<Omit<RepoFileChange, "from"> | null> {
+  const abs = path.join(ws.dir, rel);
+  const root = await realpath(ws.dir);
+  await mkdir(path.dirname(abs), { recursive: true });
+  const parent = await realpath(path.dirname(abs));
+  if (parent !== root && !parent.startsWith(`${root}${path.sep}`)) return null;
+  const existing = await lstat(abs).catch(() => null);
+  if (existing && !existing.isFile()) return null;
+  const before = existing ? await readFile(abs, "utf8") : null;
+  await writeFile(abs, content);
+  return {
+    change: before === null ? "added" : "modified",
+    path: rel,
+    added: lineCount(content),
+    removed: before === null ? 0 : lineCount(before),
+  };
+}
+
 /**
  * The tools of one agent for one task, bound to the run: every write goes through the tenant
- * transaction with its event. Only the tools the agent's definition grants are offered.
+ * transaction with its event. Only the tools the agent's definition grants are offered; the
+ * repository tools among them work on the task's working copy.
  */
 export function bindTools(args: {
   scope: RunScope;
   env: RunEnvironment;
   task: TaskRow | null;
   agentSlug: string;
-  granted: readonly AgentToolName[];
+  granted: readonly string[];
   outcome: ToolOutcome;
   /** The step the tools run in: rows they insert take ids derived from it and their order. */
   key: StepKey;
+  /** The task's working copy, when the call has one. */
+  workspace?: Workspace;
 }): ToolSet {
-  const { scope, env, task, agentSlug, outcome, key } = args;
+  const { scope, env, task, agentSlug, outcome, key, workspace } = args;
   let writes = 0;
   const nextId = (what: string) => derivedId(scope.runId, key, what, writes++);
   const taskId = task?.id ?? null;
   const projectId = env.project.id;
+  // File changes are logged once per step, numbered in the order the tools made them.
+  let changes = 0;
+  const logChange = (change: RepoFileChange) => {
+    const n = changes++;
+    return once(scope, `${key}:file-${n}`, async (tx) => {
+      await appendRunEvents(tx, scope, [{ type: "file.changed", taskId, agentSlug, ...change }]);
+      return null;
+    });
+  };
+  const writeDocument = async (
+    kind: string,
+    title: string,
+    ownPath: string | null | undefined,
+    content: string,
+  ) => {
+    if (!workspace) return;
+    const change = await writeDocumentFile(workspace, artifactFilePath(kind, title, ownPath), content);
+    if (change) await logChange(change);
+  };
 
   const findArtifact = (artifactId: string, version?: number) =>
     inTenant(scope, async (tx) => {
@@ -155,6 +205,7 @@ export function bindTools(args: {
       inputSchema: agentToolInputSchemas.write_artifact,
       execute: async (input) => {
         const id = nextId("artifact");
+        await writeDocument(input.kind, input.title, input.path, input.content);
         await inTenant(scope, async (tx) => {
           const inserted = await tx
             .insert(artifacts)
@@ -199,6 +250,7 @@ export function bindTools(args: {
         const previous = await findArtifact(input.artifactId);
         if (!previous) return { error: `No artifact ${input.artifactId} in this project.` };
         const id = nextId("revision");
+        await writeDocument(previous.kind, previous.title, previous.path, input.content);
         const version = await inTenant(scope, async (tx) => {
           const [done] = await tx
             .select({ version: artifacts.version })
@@ -337,7 +389,18 @@ export function bindTools(args: {
       },
     }),
   };
-  return Object.fromEntries(
-    args.granted.flatMap((name) => (isRunToolName(name) ? [[name, all[name]]] : [])),
-  ) as ToolSet;
+  const repoNames = args.granted.filter((name) => (REPO_TOOL_NAMES as readonly string[]).includes(name));
+  const repo =
+    workspace && repoNames.length
+      ? createRepoTools(workspace, {
+          onChange: async (change) => {
+            await logChange(change);
+          },
+        })
+      : null;
+  const agentTools = args.granted.filter(isRunToolName);
+  return Object.fromEntries([
+    ...agentTools.map((name) => [name, all[name]] as const),
+    ...(repo ? repoNames.map((name) => [name, repo[name as keyof typeof repo]] as const) : []),
+  ]) as ToolSet;
 }

@@ -3,7 +3,9 @@
  * real agent-run function on the embedded engine with the scripted model. Without STATE_FILE
  * present it seeds an organization and a run and starts it. With CRASH_AFTER=artifact it kills
  * itself (SIGKILL) right after the first model-call step that wrote an artifact returned: its
- * artifact, events and usage committed, its result not yet stored by the engine. With REPORT it approves gates until the run ends, writes what the run
+ * artifact, events and usage committed, its result not yet stored by the engine. With
+ * CRASH_AFTER=commit it does so right after the first merge step committed a task to the run
+ * branch (the commit on the branch, the row and its event written, the step's result not stored). With REPORT it approves gates until the run ends, writes what the run
  * stored there as JSON and exits.
  */
 
@@ -14,6 +16,8 @@ import { approvals, artifacts, modelCalls, projects, runEvents, runs, runTasks }
 import { approvalDecided, runRequested } from "@/inngest/events";
 import { createAgentRunFunction } from "@/inngest/functions/agent-run";
 import { createDemoModel } from "@/lib/ai/demo-model";
+import { gitBare } from "@/lib/repos/git";
+import { originPath } from "@/lib/repos/paths";
 import { createTestApp } from "@/tests/engine/support/harness";
 import { createTeam } from "@/tests/support/factories";
 
@@ -32,6 +36,11 @@ const agentRun = createAgentRunFunction(client, {
     const result = await body();
     const wrote = (result as { artifactId?: string | null } | null)?.artifactId;
     if (crashAfter === "artifact" && id.startsWith("work-") && id.includes("-call-") && wrote) {
+      writeFileSync(`${stateFile}.crashed`, id);
+      process.kill(process.pid, "SIGKILL");
+    }
+    const committed = (result as { kind?: string } | null)?.kind === "committed";
+    if (crashAfter === "commit" && id.startsWith("merge-") && committed) {
       writeFileSync(`${stateFile}.crashed`, id);
       process.kill(process.pid, "SIGKILL");
     }
@@ -88,8 +97,27 @@ async function report(scope: { orgId: string; runId: string }, file: string) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const [run] = await db.select().from(runs).where(eq(runs.id, scope.runId));
+  // The run branch's commits since its base, each with its Task trailer.
+  const origin = originPath(scope.orgId, String(run?.projectId));
+  const { stdout: log } = await gitBare(origin, [
+    "log",
+    "--format=%H%x1f%(trailers:key=Task,valueonly)%x1e",
+    `${run?.baseCommit}..refs/heads/${run?.branch}`,
+  ]);
+  const commits = log
+    .split("\x1e")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [sha, task] = l.split("\x1f");
+      return { sha, task: task?.trim() };
+    });
+  const head = (await gitBare(origin, ["rev-parse", `refs/heads/${run?.branch}`])).stdout.trim();
   const out = {
-    run: (await db.select().from(runs).where(eq(runs.id, scope.runId)))[0],
+    run,
+    commits,
+    head,
     tasks: await db.select().from(runTasks).where(eq(runTasks.runId, scope.runId)),
     artifacts: await db.select().from(artifacts).where(eq(artifacts.runId, scope.runId)),
     events: await db
