@@ -1,5 +1,6 @@
 import type { Inngest } from "inngest";
 import { resolveRunModel } from "@/lib/ai/org-settings";
+import { publishRun } from "@/lib/repos/publish/publish-run";
 import { prepareRunBranch } from "@/lib/repos/workspace/run-branch";
 import { announceApprovalDecision } from "@/lib/runs/approval-outbox";
 import type { RunStatus } from "@/lib/runs/events";
@@ -211,7 +212,7 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
                 ? [conflictFeedback(ws.conflictFiles)]
                 : [];
             const prepared = await run(`work-${id}-prepare`, () =>
-              prepareWork(scope, task.id, attempt, feedback),
+              prepareWork(scope, task.id, attempt, feedback, ws),
             );
             if (prepared.kind !== "ready") return "cancelled" as TaskOutcome;
             const turn = await agentTurn(
@@ -381,6 +382,17 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         } catch (error) {
           const missing = `The summary could not be written: ${reasonOf(error)}`;
           final = { ...final, reason: final.reason ? `${final.reason} ${missing}` : missing };
+        }
+      }
+      // (f) A completed run's branch goes to the project's connected remote (a pull request on
+      // GitHub). A push that fails keeps the run's result; the reason says so and the run page
+      // can push again.
+      if (final.status === "completed") {
+        try {
+          await run("publish", (key) => publishRun(scope, key));
+        } catch (error) {
+          const unpushed = `The branch could not be pushed: ${reasonOf(error)}`;
+          final = { ...final, reason: final.reason ? `${final.reason} ${unpushed}` : unpushed };
         }
       }
       const { status, reason } = final;

@@ -8,6 +8,7 @@ import { applyTemplateGates } from "@/lib/runs/templates";
 import { generateStructured } from "./agent-call";
 import { toRunFailure } from "./failure";
 import { once, type StepKey, storedResult } from "./once";
+import { runRepositoryMap } from "./repo-context";
 import { agentOf, baseContext, loadEnvironment, loadTasks } from "./state";
 import { taskSnapshot } from "./tools";
 import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
@@ -35,6 +36,7 @@ export async function planAttempt(
     purpose: "plan",
     agent: orchestrator,
     ...baseContext(env, []),
+    repository: await runRepositoryMap(scope),
     roster: assignable.map((a) => ({ slug: a.slug, name: a.name, whenToUse: a.whenToUse })),
   });
   const messages = [

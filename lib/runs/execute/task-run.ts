@@ -13,6 +13,7 @@ import { generateStructured } from "./agent-call";
 import type { TurnOutcome } from "./agent-turn";
 import { toRunFailure } from "./failure";
 import { derivedId, once, type StepKey, storedResult } from "./once";
+import { attemptRepositoryMap, taskChanges } from "./repo-context";
 import { type AttemptWorkspace, artifactFilePath, recordTaskWork } from "./repo-work";
 import {
   agentOf,
@@ -187,6 +188,7 @@ export async function prepareWork(
   taskId: string,
   attempt: number,
   reviewFeedback: string[],
+  ws?: { base: string; start: string },
 ): Promise<WorkPlan> {
   const env = await loadEnvironment(scope);
   const loaded = await inTenant(scope, async (tx) => {
@@ -207,10 +209,12 @@ export async function prepareWork(
     .map((a) => toRef(a, keyOf.get(a.taskId ?? "")));
   const previous = arts.find((a) => a.taskId === task.id);
   const expected = agent.artifactKinds.find((k) => k !== "plan" && k !== "review_verdict") ?? null;
+  const repository = ws ? await attemptRepositoryMap(scope, taskId, ws) : undefined;
   const ctx = assembleContext({
     purpose: "task",
     agent,
     ...baseContext(env, tasks),
+    repository,
     task: {
       key: task.key,
       title: task.title,
@@ -344,12 +348,35 @@ export async function reviewAttempt(
     return { task: await loadTask(tx, scope, taskId), tasks: await loadTasks(tx, scope), subject: art };
   });
   if (task?.status !== "review") return { kind: "cancelled" };
+  // Work done in the repository is reviewed as a patch: with the artifact, or as the subject itself.
+  const changes = await taskChanges(scope, taskId);
+  const reviewed = subject
+    ? {
+        ...toRef(subject, task.key),
+        content: changes
+          ? `${subject.content}\n\n## Changes in the repository\n\n${changes}`
+          : subject.content,
+      }
+    : changes
+      ? {
+          id: `changes-${task.id}`,
+          title: `Changes of ${task.key}: ${task.title}`,
+          kind: "code" as const,
+          version: attempt,
+          summary: "The task's changes to the repository, as a patch against where it started.",
+          author: task.agentSlug,
+          taskKey: task.key,
+          content: changes,
+        }
+      : null;
 
   let verdict: { verdict: "pass" | "fail"; reasons: string[] };
-  if (!subject) {
+  if (!reviewed) {
     verdict = {
       verdict: "fail",
-      reasons: ["Write the task's artifact with write_artifact; nothing was submitted."],
+      reasons: [
+        "Nothing was submitted: change the repository with the file tools, or write the task's artifact with write_artifact.",
+      ],
     };
   } else {
     const reviewer = agentOf(env, REVIEWER_SLUG).definition;
@@ -366,7 +393,7 @@ export async function reviewAttempt(
         assignee: task.agentSlug,
         attempt,
       },
-      subject: { ...toRef(subject, task.key), content: subject.content },
+      subject: reviewed,
     });
     const model = await resolve(scope.orgId, reviewer.modelTier, reviewer);
     let output: unknown;
