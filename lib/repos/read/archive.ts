@@ -1,10 +1,8 @@
 import "server-only";
 import type { OrgContext } from "@/lib/orgs/context";
 import { gitBareStream } from "../git";
+import type { ArchiveFormat } from "./archive-formats";
 import { openProjectRepo, resolveRef } from "./repo";
-
-export const ARCHIVE_FORMATS = ["zip", "tar.gz"] as const;
-export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
 
 /**
  * The tree of `ref` as a zip or gzipped tar, streamed from `git archive` as it is produced. Files
