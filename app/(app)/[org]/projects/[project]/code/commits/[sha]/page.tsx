@@ -25,7 +25,7 @@ export default async function CommitPage({ params }: Props) {
   if (!ctx) return <NoAccess orgSlug={org} />;
   const project = await orNotFound(getProject(ctx, slug));
   const urls = codeUrls({ org, project: project.slug });
-  const read = await pageRead(readCommit(ctx, slug, decodeURIComponent(sha)));
+  const read = await pageRead(readCommit(ctx, slug, sha));
   if (!read.ok)
     return (
       <CodeShell org={org} project={project}>
