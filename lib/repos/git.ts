@@ -167,6 +167,8 @@ export function gitStream(
     });
   });
   const source = child.stdout;
+  // The subcommand, for messages (`--git-dir <dir>` comes first in a bare repository).
+  const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--git-dir") ?? args[0];
   // Set once the consumer cancelled or the stream ended: later events from git are ignored.
   let finished = false;
   const stream = new ReadableStream<Uint8Array>({
@@ -184,12 +186,7 @@ export function gitStream(
         else {
           const detail = redactGitText(stderr.trim()).slice(0, 2000);
           controller.error(
-            new GitError(
-              `git ${args[0]} exited with ${code}${detail ? `: ${detail}` : ""}`,
-              args,
-              code,
-              detail,
-            ),
+            new GitError(`git ${verb} exited with ${code}${detail ? `: ${detail}` : ""}`, args, code, detail),
           );
         }
       });
