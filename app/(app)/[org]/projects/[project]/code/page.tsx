@@ -4,12 +4,15 @@ import { CodeError, CodeShell } from "@/components/code/code-shell";
 import { CodeToolbar } from "@/components/code/code-toolbar";
 import { codeUrls } from "@/components/code/code-urls";
 import { FileTree } from "@/components/code/file-tree";
+import { Markdown } from "@/components/runs/markdown";
 import { NoAccess } from "@/components/states/no-access";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { orgPageContext } from "@/lib/orgs/page-context";
 import { orNotFound } from "@/lib/projects/or-not-found";
 import { getProject } from "@/lib/projects/queries";
 import { listBranches } from "@/lib/repos/read/list-branches";
 import { pageRead, searchParam } from "@/lib/repos/read/page-read";
+import { readBlob } from "@/lib/repos/read/read-blob";
 import { readTree } from "@/lib/repos/read/read-tree";
 
 export const metadata: Metadata = { title: "Code" };
@@ -42,11 +45,26 @@ export default async function CodePage({ params, searchParams }: Props) {
     );
   const [tree, { branches }] = read.value;
   const refParam = tree.ref.branch ?? tree.ref.sha;
+  // The folder's README, rendered below its files as code hosts do.
+  const readmeEntry = tree.entries.find((e) => e.type === "blob" && /^readme\.(md|markdown)$/i.test(e.name));
+  const readme = readmeEntry
+    ? await readBlob(ctx, slug, { ref: tree.ref.sha, path: readmeEntry.path })
+    : null;
   return (
     <CodeShell org={org} project={project}>
       <CodeToolbar scope={scope} branches={branches} ref={tree.ref} path={tree.path} view="files" />
       <PathBreadcrumb root={project.slug} path={tree.path} hrefFor={(p) => urls.tree(refParam, p)} />
       <FileTree scope={scope} refParam={refParam} path={tree.path} entries={tree.entries} />
+      {readme?.content && (
+        <Card>
+          <CardHeader>
+            <CardTitle className="font-mono text-sm">{readme.path.split("/").pop()}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <Markdown>{readme.content}</Markdown>
+          </CardContent>
+        </Card>
+      )}
     </CodeShell>
   );
 }
