@@ -9,23 +9,23 @@ export type CodeToolbarProps = {
   scope: CodeScope;
   branches: { name: string; isDefault: boolean }[];
   /** The ref in the URL (a branch name or a commit id), and the commit it resolved to. */
-  ref: { ref: string; sha: string; branch: string | null };
+  at: { ref: string; sha: string; branch: string | null };
   /** The path being viewed, kept when switching branch or view. */
   path: string;
   view: "files" | "history";
 };
 
 /** Branch picker, Files / History switch and the archive download of the commit shown. */
-export function CodeToolbar({ scope, branches, ref, path, view }: CodeToolbarProps) {
+export function CodeToolbar({ scope, branches, at, path, view }: CodeToolbarProps) {
   const urls = codeUrls(scope);
   const to = (r: string) => (view === "files" ? urls.tree(r, path) : urls.commits(r, path));
   const hrefs = Object.fromEntries(branches.map((b) => [b.name, to(b.name)]));
-  const refParam = ref.branch ?? ref.sha;
+  const refParam = at.branch ?? at.sha;
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <RefPicker branches={branches} current={ref.branch ?? ref.sha} isBranch={!!ref.branch} hrefs={hrefs} />
-      <span className="font-mono text-muted-foreground text-xs" title={ref.sha}>
-        {ref.sha.slice(0, 7)}
+      <RefPicker branches={branches} current={at.branch ?? at.sha} isBranch={!!at.branch} hrefs={hrefs} />
+      <span className="font-mono text-muted-foreground text-xs" title={at.sha}>
+        {at.sha.slice(0, 7)}
       </span>
       <nav aria-label="Code views" className="inline-flex rounded-lg bg-muted p-[3px]">
         {(
@@ -50,13 +50,13 @@ export function CodeToolbar({ scope, branches, ref, path, view }: CodeToolbarPro
       </nav>
       <div className="ml-auto flex items-center gap-1">
         <Button asChild variant="outline" size="sm">
-          <a href={urls.archive(ref.sha, "zip")} download>
+          <a href={urls.archive(at.sha, "zip")} download>
             <DownloadIcon />
             Download ZIP
           </a>
         </Button>
         <Button asChild variant="ghost" size="sm">
-          <a href={urls.archive(ref.sha, "tar.gz")} download>
+          <a href={urls.archive(at.sha, "tar.gz")} download>
             .tar.gz
           </a>
         </Button>

@@ -52,7 +52,7 @@ export default async function CodePage({ params, searchParams }: Props) {
     : null;
   return (
     <CodeShell org={org} project={project}>
-      <CodeToolbar scope={scope} branches={branches} ref={tree.ref} path={tree.path} view="files" />
+      <CodeToolbar scope={scope} branches={branches} at={tree.ref} path={tree.path} view="files" />
       <PathBreadcrumb root={project.slug} path={tree.path} hrefFor={(p) => urls.tree(refParam, p)} />
       <FileTree scope={scope} refParam={refParam} path={tree.path} entries={tree.entries} />
       {readme?.content && (

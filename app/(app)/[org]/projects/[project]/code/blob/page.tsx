@@ -44,7 +44,7 @@ export default async function BlobPage({ params, searchParams }: Props) {
   const refParam = blob.ref.branch ?? blob.ref.sha;
   return (
     <CodeShell org={org} project={project}>
-      <CodeToolbar scope={scope} branches={branches} ref={blob.ref} path={blob.path} view="files" />
+      <CodeToolbar scope={scope} branches={branches} at={blob.ref} path={blob.path} view="files" />
       <PathBreadcrumb root={project.slug} path={blob.path} hrefFor={(p) => urls.tree(refParam, p)} />
       <FileView blob={blob} rawUrl={urls.raw(blob.ref.sha, blob.path)} />
     </CodeShell>

@@ -52,7 +52,7 @@ export default async function CommitsPage({ params, searchParams }: Props) {
   const refParam = page.ref.branch ?? page.ref.sha;
   return (
     <CodeShell org={org} project={project}>
-      <CodeToolbar scope={scope} branches={branches} ref={page.ref} path={page.path} view="history" />
+      <CodeToolbar scope={scope} branches={branches} at={page.ref} path={page.path} view="history" />
       {page.path && (
         <PathBreadcrumb root={project.slug} path={page.path} hrefFor={(p) => urls.commits(refParam, p)} />
       )}
