@@ -1,10 +1,11 @@
 "use client";
 
-import { FileTextIcon, KanbanIcon, NetworkIcon, RadioIcon } from "lucide-react";
+import { FileDiffIcon, FileTextIcon, KanbanIcon, NetworkIcon, RadioIcon } from "lucide-react";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
+import { RunChanges } from "@/components/code/run-changes";
 import { type ApprovalDecision, ApprovalPanel, type ApprovalSubject } from "@/components/runs/approval-panel";
 import { ArtifactViewer, type ViewerArtifact } from "@/components/runs/artifact-viewer";
 import type { AgentNames } from "@/components/runs/format";
@@ -76,12 +77,14 @@ export type RunViewProps = {
   permissions: RunViewPermissions;
   actions: RunViewActions;
   agentNames?: AgentNames;
+  /** The organization's slug: shows the Changes tab (the run branch against its base). */
+  orgSlug?: string;
 };
 
 const NETWORK_ERROR = "Could not reach the server. Check your connection and try again.";
 const CANCEL_TOAST_ID = "run-cancel";
 
-type RunTab = "feed" | "tasks" | "graph" | "artifacts";
+type RunTab = "feed" | "tasks" | "graph" | "artifacts" | "changes";
 
 /** Runs an action and reports its outcome in a toast; returns the result for inline errors. */
 async function withToast(
@@ -109,6 +112,7 @@ export function RunView({
   permissions,
   actions,
   agentNames,
+  orgSlug,
 }: RunViewProps) {
   const router = useRouter();
   const { state, connection, reconnect } = useRunEvents({ streamUrl, initialEvents, initialRun: run });
@@ -260,6 +264,8 @@ export function RunView({
     [resume, runId, router],
   );
 
+  // The Changes tab refetches when a task finishes or the run's status moves.
+  const changesKey = `${state.status}:${tasks.filter((t) => t.status === "done").length}`;
   const usedTokens = state.totals.inputTokens + state.totals.outputTokens;
   const pendingCount = approvals.filter((a) => a.status === "pending").length;
 
@@ -320,6 +326,12 @@ export function RunView({
             Artifacts
             <span className="text-muted-foreground text-xs tabular-nums">{viewerArtifacts.length}</span>
           </TabsTrigger>
+          {orgSlug && (
+            <TabsTrigger value="changes">
+              <FileDiffIcon aria-hidden="true" />
+              Changes
+            </TabsTrigger>
+          )}
         </TabsList>
         {pendingCount > 0 && (
           <p className="sr-only" role="status">
@@ -359,6 +371,11 @@ export function RunView({
             usesDemoModel={state.usesDemoModel}
           />
         </TabsContent>
+        {orgSlug && (
+          <TabsContent value="changes" className="min-w-0">
+            {tab === "changes" && <RunChanges org={orgSlug} runId={run.id} refreshKey={changesKey} />}
+          </TabsContent>
+        )}
       </Tabs>
     </div>
   );

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -137,9 +137,87 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult<string 
   });
 }
 
+/**
+ * Runs git and hands its stdout over as a web stream (archives, raw blobs): nothing is buffered
+ * whole. Same environment and config as `git()`. The stream errors when git exits non-zero or
+ * times out, and cancelling it (a client that went away) kills git.
+ */
+export function gitStream(
+  args: string[],
+  opts: Omit<GitOptions, "input" | "binary" | "maxBuffer" | "okCodes">,
+) {
+  const config = { ...BASE_CONFIG, ...opts.config };
+  const child = spawn("git", args, {
+    cwd: opts.cwd,
+    env: gitEnv(config, opts.env) as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    if (stderr.length < 8192) stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.on("error", () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+  const source = child.stdout;
+  // The subcommand, for messages (`--git-dir <dir>` comes first in a bare repository).
+  const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--git-dir") ?? args[0];
+  // Set once the consumer cancelled or the stream ended: later events from git are ignored.
+  let finished = false;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      source.on("data", (chunk: Buffer) => {
+        if (finished) return;
+        controller.enqueue(new Uint8Array(chunk));
+        if ((controller.desiredSize ?? 1) <= 0) source.pause();
+      });
+      source.on("end", async () => {
+        const code = await exited;
+        if (finished) return;
+        finished = true;
+        if (code === 0) controller.close();
+        else {
+          const detail = redactGitText(stderr.trim()).slice(0, 2000);
+          controller.error(
+            new GitError(`git ${verb} exited with ${code}${detail ? `: ${detail}` : ""}`, args, code, detail),
+          );
+        }
+      });
+    },
+    pull() {
+      source.resume();
+    },
+    cancel() {
+      finished = true;
+      clearTimeout(timer);
+      source.destroy();
+      child.kill("SIGKILL");
+    },
+  });
+  return { stream, exited };
+}
+
+/** `gitStream` in a bare repository. */
+export const gitBareStream = (dir: string, args: string[], opts: Omit<GitOptions, "cwd" | "input"> = {}) =>
+  gitStream(["--git-dir", dir, ...args], { ...opts, cwd: dir });
+
 /** `git ... ` in a bare repository (the origin of a project). */
 export const gitBare = (dir: string, args: string[], opts: Omit<GitOptions, "cwd"> = {}) =>
   git(["--git-dir", dir, ...args], { ...opts, cwd: dir });
+
+/** `gitBare` with stdout as a Buffer (blob contents). */
+export const gitBareBuffer = (dir: string, args: string[], opts: Omit<GitOptions, "cwd" | "binary"> = {}) =>
+  git(["--git-dir", dir, ...args], { ...opts, cwd: dir, binary: true });
 
 /** The minimum git this app needs (`git worktree`, `merge-tree --write-tree` needs 2.38). */
 export const MIN_GIT_VERSION = [2, 38] as const;

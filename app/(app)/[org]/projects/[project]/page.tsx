@@ -1,4 +1,4 @@
-import { ArchiveIcon, ArrowLeftIcon, ArrowRightIcon, PencilIcon, PlayIcon } from "lucide-react";
+import { ArchiveIcon, ArrowLeftIcon, ArrowRightIcon, CodeIcon, PencilIcon, PlayIcon } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type * as React from "react";
@@ -49,19 +49,27 @@ export default async function ProjectPage({ params }: Props) {
         title={project.name}
         description={project.description || undefined}
         actions={
-          canWrite ? (
-            <>
-              {!archived && (
-                <Button asChild variant="outline">
-                  <Link href={`/${org}/projects/${project.slug}/settings`}>
-                    <PencilIcon />
-                    Edit
-                  </Link>
-                </Button>
-              )}
-              <ArchiveProjectButton org={org} project={project} />
-            </>
-          ) : undefined
+          <>
+            <Button asChild variant="outline">
+              <Link href={`/${org}/projects/${project.slug}/code`}>
+                <CodeIcon />
+                Code
+              </Link>
+            </Button>
+            {canWrite && (
+              <>
+                {!archived && (
+                  <Button asChild variant="outline">
+                    <Link href={`/${org}/projects/${project.slug}/settings`}>
+                      <PencilIcon />
+                      Edit
+                    </Link>
+                  </Button>
+                )}
+                <ArchiveProjectButton org={org} project={project} />
+              </>
+            )}
+          </>
         }
       />
 

@@ -54,6 +54,7 @@ export default async function RunPage({ params }: Props) {
           resume: canStart ? resumeRunAction.bind(null, org) : undefined,
         }}
         agentNames={data.agentNames}
+        orgSlug={org}
       />
     </>
   );
