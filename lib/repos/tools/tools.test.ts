@@ -1,4 +1,4 @@
-import { readFile as fsRead, mkdir, symlink, writeFile } from "node:fs/promises";
+import { readFile as fsRead, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { git } from "@/lib/repos/git";
@@ -293,6 +293,22 @@ describe("diff", () => {
     await git(["commit", "-q", "-m", "move"], { cwd: repo.dir });
     const out = await callTool(tools, "diff", {});
     expect(out.files).toEqual([{ path: "src/util/math.ts → src/math.ts", added: 0, removed: 0 }]);
+  });
+
+  it("works in a linked worktree (a task's working tree beside the run's)", async () => {
+    const wt = `${repo.dir}-task`;
+    await git(["worktree", "add", "-q", "-b", "task", wt], { cwd: repo.dir });
+    try {
+      await writeFile(path.join(wt, "b.txt"), "b\n");
+      const taskTools = createRepoTools({ dir: wt, baseCommit: repo.baseCommit });
+      expect((await callTool(taskTools, "diff", {})).files).toEqual([
+        { path: "b.txt", added: 1, removed: 0 },
+      ]);
+      expect((await callTool(taskTools, "list_files", {})).totalFiles).toBe(7);
+      expect((await callTool(taskTools, "read_file", { path: ".git" })).error).toMatch(/inside \.git/);
+    } finally {
+      await rm(wt, { recursive: true, force: true });
+    }
   });
 
   it("caps a large patch with a note", async () => {
