@@ -81,6 +81,11 @@ const schema = z.object({
     .enum(["0", "1", "true", "false"])
     .optional()
     .transform((v) => v === "1" || v === "true"),
+  // The GitHub REST API for pull requests (GitHub Enterprise: https://<host>/api/v3); its host
+  // also marks remotes as GitHub ones. Default https://api.github.com.
+  GITHUB_API_URL: optionalString.pipe(
+    z.url({ message: "GITHUB_API_URL must be a URL like https://api.github.com" }).optional(),
+  ),
   // Background functions: the embedded engine (default) or Inngest (Cloud, self-hosted, dev server).
   ENGINE: optionalString.pipe(
     z.enum(["embedded", "inngest"], { message: 'ENGINE must be "embedded" or "inngest"' }).optional(),
@@ -240,4 +245,11 @@ export function instanceAdminEmails(): string[] {
 export function aiEnv(): AiEnv {
   const e = env();
   return Object.fromEntries(Object.keys(aiEnvShape).map((k) => [k, e[k as keyof AiEnv]])) as AiEnv;
+}
+
+/** The GitHub REST API base URL (pull requests) and the git host that goes with it. */
+export function githubApi(): { baseUrl: string; gitHost: string } {
+  const baseUrl = (env().GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const host = new URL(baseUrl).hostname.toLowerCase();
+  return { baseUrl, gitHost: host === "api.github.com" ? "github.com" : host };
 }

@@ -8,11 +8,13 @@ import { createProjectAction, updateProjectAction } from "@/app/(app)/[org]/proj
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Textarea } from "@/components/ui/textarea";
 import { PROJECT_LIMITS } from "@/lib/projects/schemas";
 import { suggestSlug } from "@/lib/projects/slug";
 import { type Project, projectKeys } from "@/lib/projects/types";
+import { REPOSITORY_LIMITS } from "@/lib/repos/settings/schemas";
 
 type ProjectFormProps = {
   org: string;
@@ -41,10 +43,17 @@ export function ProjectForm({ org, project, disabled = false }: ProjectFormProps
   const [slugEdited, setSlugEdited] = useState(Boolean(project));
   const [description, setDescription] = useState(project?.description ?? "");
   const [brief, setBrief] = useState(project?.brief ?? "");
+  // Creating only: start with a README commit, or import an existing repository.
+  const [source, setSource] = useState<"empty" | "import">("empty");
 
   const save = useMutation({
-    mutationFn: (form: FormData) =>
-      project ? updateProjectAction(org, form) : createProjectAction(org, form),
+    mutationFn: (form: FormData) => {
+      if (project) return updateProjectAction(org, form);
+      const { importUrl, importToken, ...fields } = Object.fromEntries(form) as Record<string, string>;
+      const input =
+        source === "import" ? { ...fields, import: { url: importUrl ?? "", token: importToken } } : fields;
+      return createProjectAction(org, input);
+    },
     onSuccess: (result) => {
       if (!result.ok) {
         if (!result.error.fieldErrors) toast.error(result.error.message);
@@ -78,6 +87,65 @@ export function ProjectForm({ org, project, disabled = false }: ProjectFormProps
       )}
       <fieldset disabled={disabled || save.isPending} className="grid gap-6 disabled:opacity-80">
         {project && <input type="hidden" name="project" value={project.slug} />}
+        {!project && (
+          <div className="grid gap-3">
+            <fieldset className="flex flex-wrap gap-4">
+              <legend className="mb-2 font-medium text-sm">Repository</legend>
+              {(
+                [
+                  ["empty", "Start empty"],
+                  ["import", "Import a repository"],
+                ] as const
+              ).map(([value, label]) => (
+                <Label key={value} className="flex items-center gap-2 font-normal">
+                  <input
+                    type="radio"
+                    name="source"
+                    value={value}
+                    checked={source === value}
+                    onChange={() => setSource(value)}
+                  />
+                  {label}
+                </Label>
+              ))}
+            </fieldset>
+            {source === "import" && (
+              <>
+                <FormField
+                  label="Repository URL"
+                  htmlFor="project-import-url"
+                  error={fieldErrors["import.url"] ?? fieldErrors["import.provider"]}
+                  hint="An https:// git URL. Every branch is copied; the remote stays connected for pushes and pull requests."
+                >
+                  <Input
+                    id="project-import-url"
+                    name="importUrl"
+                    maxLength={REPOSITORY_LIMITS.url}
+                    autoComplete="off"
+                    spellCheck={false}
+                    className="font-mono"
+                    placeholder="https://github.com/owner/name.git"
+                  />
+                </FormField>
+                <FormField
+                  label="Access token (optional)"
+                  htmlFor="project-import-token"
+                  error={fieldErrors["import.token"]}
+                  hint="For private repositories, and to push run branches and open pull requests. Stored encrypted."
+                >
+                  <Input
+                    id="project-import-token"
+                    name="importToken"
+                    type="password"
+                    maxLength={REPOSITORY_LIMITS.token}
+                    autoComplete="off"
+                    className="font-mono"
+                  />
+                </FormField>
+              </>
+            )}
+          </div>
+        )}
         <FormField label="Name" htmlFor="project-name" error={fieldErrors.name}>
           <Input
             id="project-name"
@@ -171,7 +239,10 @@ export function ProjectForm({ org, project, disabled = false }: ProjectFormProps
       </fieldset>
       {!disabled && (
         <div className="flex items-center gap-3">
-          <SubmitButton pending={save.isPending} pendingText={project ? "Saving…" : "Creating…"}>
+          <SubmitButton
+            pending={save.isPending}
+            pendingText={project ? "Saving…" : source === "import" ? "Importing…" : "Creating…"}
+          >
             {project ? "Save changes" : "Create project"}
           </SubmitButton>
         </div>

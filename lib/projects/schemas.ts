@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { importRemoteSchema } from "@/lib/repos/settings/schemas";
 
 /** Limits shared by the API, the server actions and the form hints. */
 export const PROJECT_LIMITS = {
@@ -65,6 +66,8 @@ export const createProjectSchema = z.object({
   slug: blankAsMissing(slug),
   description: description.default(""),
   brief: brief.default(""),
+  /** Start from an existing repository instead of a README commit. */
+  import: importRemoteSchema.optional(),
 });
 export type CreateProjectInput = z.infer<typeof createProjectSchema>;
 

@@ -16,6 +16,8 @@ export type GitOptions = {
   /** Extra environment (GIT_AUTHOR_*, GIT_INDEX_FILE…); never the app's. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Stops the command early (e.g. an import past its size limit). */
+  signal?: AbortSignal;
   maxBuffer?: number;
   /** Return stdout as a Buffer (blobs, archives). */
   binary?: boolean;
@@ -109,6 +111,7 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult<string 
         maxBuffer: opts.maxBuffer ?? DEFAULT_MAX_BUFFER,
         encoding: opts.binary ? "buffer" : "utf8",
         windowsHide: true,
+        signal: opts.signal,
       },
       (error, stdout, stderr) => {
         const err = String(stderr ?? "");
