@@ -75,9 +75,11 @@ describe("read_file", () => {
   it("reads a whole file and a line range", async () => {
     const all = await callTool(tools, "read_file", { path: "README.md" });
     expect(all).toMatchObject({ path: "README.md", startLine: 1, endLine: 7, totalLines: 7 });
-    expect(all.content).toBe("# Demo\n\nA small repository.\n\n## Usage\n\nRun it.");
+    expect(all.content).toBe(await file("README.md"));
     const part = await callTool(tools, "read_file", { path: "README.md", startLine: 5, endLine: 6 });
-    expect(part).toMatchObject({ startLine: 5, endLine: 6, content: "## Usage\n" });
+    expect(part).toMatchObject({ startLine: 5, endLine: 6, content: "## Usage\n\n" });
+    await writeFile(path.join(repo.dir, "no-eol.txt"), "a\nb");
+    expect((await callTool(tools, "read_file", { path: "no-eol.txt" })).content).toBe("a\nb");
     expect((await callTool(tools, "read_file", { path: "README.md", startLine: 99 })).error).toMatch(
       /has 7 lines/,
     );
