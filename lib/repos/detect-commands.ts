@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { gitBare } from "./git";
 
 /**
  * The project's install, build and test commands, guessed from the manifests at the root of a
@@ -17,22 +18,51 @@ export type DetectedCommands = {
 
 const MAX_MANIFEST_BYTES = 512 * 1024;
 
-async function readSmall(dir: string, name: string): Promise<string | null> {
-  const file = path.join(dir, name);
-  const s = await stat(file).catch(() => null);
-  if (!s?.isFile() || s.size > MAX_MANIFEST_BYTES) return null;
-  return readFile(file, "utf8").catch(() => null);
+/** Where the manifests are read from: a working tree, or a branch of a bare origin. */
+export type ManifestSource = {
+  /** A root file's text, or null when it is missing, not a file, or over 512 KB. */
+  read(name: string): Promise<string | null>;
+  exists(name: string): Promise<boolean>;
+};
+
+/** Manifests in a working tree on disk. */
+export function directorySource(dir: string): ManifestSource {
+  return {
+    async read(name) {
+      const file = path.join(dir, name);
+      const s = await stat(file).catch(() => null);
+      if (!s?.isFile() || s.size > MAX_MANIFEST_BYTES) return null;
+      return readFile(file, "utf8").catch(() => null);
+    },
+    exists: async (name) => !!(await stat(path.join(dir, name)).catch(() => null)),
+  };
 }
 
-const exists = async (dir: string, name: string) => !!(await stat(path.join(dir, name)).catch(() => null));
+/** Manifests at a branch of a bare repository, read with git (no checkout). */
+export function branchSource(gitDir: string, branch: string): ManifestSource {
+  const ref = (name: string) => `refs/heads/${branch}:${name}`;
+  return {
+    async read(name) {
+      const { stdout: type, code } = await gitBare(gitDir, ["cat-file", "-t", ref(name)], { okCodes: [128] });
+      if (code !== 0 || type.trim() !== "blob") return null;
+      const { stdout: size } = await gitBare(gitDir, ["cat-file", "-s", ref(name)]);
+      if (Number(size.trim()) > MAX_MANIFEST_BYTES) return null;
+      return (await gitBare(gitDir, ["cat-file", "blob", ref(name)])).stdout;
+    },
+    async exists(name) {
+      const { code } = await gitBare(gitDir, ["cat-file", "-e", ref(name)], { okCodes: [1, 128] });
+      return code === 0;
+    },
+  };
+}
 
 /** npm's placeholder when no test is configured. */
 const NO_TEST = /no test specified/i;
 
 type Partial = Omit<DetectedCommands, "sources">;
 
-async function fromPackageJson(dir: string): Promise<Partial | null> {
-  const text = await readSmall(dir, "package.json");
+async function fromPackageJson(src: ManifestSource): Promise<Partial | null> {
+  const text = await src.read("package.json");
   if (text === null) return null;
   let pkg: { scripts?: Record<string, unknown>; packageManager?: unknown };
   try {
@@ -44,17 +74,17 @@ async function fromPackageJson(dir: string): Promise<Partial | null> {
   const pm =
     declared && ["npm", "pnpm", "yarn", "bun"].includes(declared)
       ? declared
-      : (await exists(dir, "pnpm-lock.yaml"))
+      : (await src.exists("pnpm-lock.yaml"))
         ? "pnpm"
-        : (await exists(dir, "yarn.lock"))
+        : (await src.exists("yarn.lock"))
           ? "yarn"
-          : (await exists(dir, "bun.lockb")) || (await exists(dir, "bun.lock"))
+          : (await src.exists("bun.lockb")) || (await src.exists("bun.lock"))
             ? "bun"
             : "npm";
   const lockfile = { npm: "package-lock.json", pnpm: "pnpm-lock.yaml", yarn: "yarn.lock", bun: "bun.lock" }[
     pm
   ];
-  const locked = lockfile ? await exists(dir, lockfile) : false;
+  const locked = lockfile ? await src.exists(lockfile) : false;
   const install =
     pm === "npm" ? (locked ? "npm ci" : "npm install") : pm === "yarn" ? "yarn install" : `${pm} install`;
   const scripts = pkg.scripts && typeof pkg.scripts === "object" ? pkg.scripts : {};
@@ -73,16 +103,16 @@ async function fromPackageJson(dir: string): Promise<Partial | null> {
   };
 }
 
-async function fromPython(dir: string): Promise<Partial | null> {
-  const pyproject = await readSmall(dir, "pyproject.toml");
-  const requirements = await exists(dir, "requirements.txt");
+async function fromPython(src: ManifestSource): Promise<Partial | null> {
+  const pyproject = await src.read("pyproject.toml");
+  const requirements = await src.exists("requirements.txt");
   if (pyproject === null && !requirements) return null;
   const py = pyproject ?? "";
   const runner = /^\[tool\.poetry\]/m.test(py)
     ? "poetry"
-    : (await exists(dir, "uv.lock"))
+    : (await src.exists("uv.lock"))
       ? "uv"
-      : (await exists(dir, "Pipfile"))
+      : (await src.exists("Pipfile"))
         ? "pipenv"
         : null;
   const install =
@@ -106,9 +136,9 @@ async function fromPython(dir: string): Promise<Partial | null> {
   const usesPytest =
     /\[tool\.pytest/.test(py) ||
     /\bpytest\b/.test(py) ||
-    (requirements && /\bpytest\b/.test((await readSmall(dir, "requirements.txt")) ?? "")) ||
-    (await exists(dir, "pytest.ini")) ||
-    (await exists(dir, "tests"));
+    (requirements && /\bpytest\b/.test((await src.read("requirements.txt")) ?? "")) ||
+    (await src.exists("pytest.ini")) ||
+    (await src.exists("tests"));
   const lint = /\[tool\.ruff/.test(py) ? `${prefix}ruff check .` : null;
   return {
     install,
@@ -125,9 +155,9 @@ export function makeTargets(makefile: string): Set<string> {
   return targets;
 }
 
-async function fromMakefile(dir: string): Promise<{ partial: Partial; name: string } | null> {
+async function fromMakefile(src: ManifestSource): Promise<{ partial: Partial; name: string } | null> {
   for (const name of ["Makefile", "makefile", "GNUmakefile"]) {
-    const text = await readSmall(dir, name);
+    const text = await src.read(name);
     if (text === null) continue;
     const t = makeTargets(text);
     const pick = (...names: string[]) => {
@@ -147,14 +177,14 @@ async function fromMakefile(dir: string): Promise<{ partial: Partial; name: stri
   return null;
 }
 
-async function fromOthers(dir: string): Promise<{ partial: Partial; name: string } | null> {
-  if (await exists(dir, "Cargo.toml")) {
+async function fromOthers(src: ManifestSource): Promise<{ partial: Partial; name: string } | null> {
+  if (await src.exists("Cargo.toml")) {
     return {
       name: "Cargo.toml",
       partial: { install: "cargo fetch", build: "cargo build", test: "cargo test", lint: "cargo clippy" },
     };
   }
-  if (await exists(dir, "go.mod")) {
+  if (await src.exists("go.mod")) {
     return {
       name: "go.mod",
       partial: {
@@ -168,20 +198,25 @@ async function fromOthers(dir: string): Promise<{ partial: Partial; name: string
   return null;
 }
 
-/** The commands of the project in `dir`: the language manifest first, the Makefile filling gaps. */
-export async function detectCommands(dir: string): Promise<DetectedCommands> {
+/** The commands of the project in `dir` (a working tree). */
+export function detectCommands(dir: string): Promise<DetectedCommands> {
+  return detectCommandsIn(directorySource(dir));
+}
+
+/** The commands from any source: the language manifest first, the Makefile filling gaps. */
+export async function detectCommandsIn(src: ManifestSource): Promise<DetectedCommands> {
   const found: { name: string; partial: Partial }[] = [];
-  const node = await fromPackageJson(dir);
+  const node = await fromPackageJson(src);
   if (node) found.push({ name: "package.json", partial: node });
-  const python = await fromPython(dir);
+  const python = await fromPython(src);
   if (python)
     found.push({
-      name: (await exists(dir, "pyproject.toml")) ? "pyproject.toml" : "requirements.txt",
+      name: (await src.exists("pyproject.toml")) ? "pyproject.toml" : "requirements.txt",
       partial: python,
     });
-  const other = await fromOthers(dir);
+  const other = await fromOthers(src);
   if (other) found.push(other);
-  const make = await fromMakefile(dir);
+  const make = await fromMakefile(src);
   if (make) found.push(make);
   const result: DetectedCommands = { install: null, build: null, test: null, lint: null, sources: [] };
   for (const { name, partial } of found) {

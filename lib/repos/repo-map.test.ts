@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTempRepo } from "@/tests/support/temp-repo";
-import { detectCommands, makeTargets } from "./detect-commands";
+import { branchSource, detectCommands, detectCommandsIn, makeTargets } from "./detect-commands";
 import { git } from "./git";
 import { buildRepoMap, REPO_MAP_MAX_CHARS, renderRepoMap } from "./repo-map";
 
@@ -104,6 +104,29 @@ describe("detectCommands", () => {
       lint: null,
       sources: [],
     });
+  });
+
+  it("reads the same from a branch of a bare origin, without a checkout", async () => {
+    const repo = await createTempRepo({
+      "package.json": JSON.stringify({ scripts: { build: "tsc", test: "vitest" } }),
+      "yarn.lock": "",
+      Makefile: "lint:\n\tbiome\n",
+      "pyproject.toml": "[tool.ruff]\n",
+    });
+    cleanups.push(repo.cleanup);
+    const bare = `${repo.dir}.git`;
+    await git(["clone", "-q", "--bare", repo.dir, bare], { cwd: repo.dir });
+    cleanups.push(() => rm(bare, { recursive: true, force: true }));
+    const fromTree = await detectCommands(repo.dir);
+    expect(fromTree).toEqual({
+      install: "yarn install",
+      build: "yarn build",
+      test: "yarn test",
+      lint: "ruff check .",
+      sources: ["package.json", "pyproject.toml"],
+    });
+    expect(await detectCommandsIn(branchSource(bare, "main"))).toEqual(fromTree);
+    expect(await detectCommandsIn(branchSource(bare, "no-such-branch"))).toMatchObject({ sources: [] });
   });
 });
 

@@ -130,7 +130,7 @@ describe("built-in agent catalog", () => {
     }
     for (const agent of agents) {
       const docs = agent.artifactKinds.some((k) => artifactKindSpec(k).format === "markdown");
-      const rule = agent.systemPrompt.includes("write each document as Markdown under `docs/`");
+      const rule = agent.systemPrompt.includes("is also written to `docs/<kind>/<title>.md`");
       expect(rule, agent.slug).toBe(docs && agent.tools.includes("write_file"));
     }
     expect(getBuiltinAgent("coder")?.systemPrompt).toContain("use `edit_file` for changes to existing files");

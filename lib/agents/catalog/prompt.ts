@@ -35,9 +35,9 @@ const DEFAULT_TOOL_GUIDANCE: Record<AgentToolName, string> = {
   diff: "review your own changes against the task's starting point before you finish.",
 };
 
-/** Where documents go in the repository, for agents that can write files. */
+/** Where documents go in the repository, for agents that work in it. */
 const DOCS_RULE =
-  "Documents are files in the repository too: besides saving the artifact, write each document as Markdown under `docs/` with `write_file` (e.g. `docs/architecture/overview.md`, `docs/prd/<topic>.md`, `docs/adr/0001-<decision>.md`), updating the existing file when there is one, and give its path in your final note.";
+  "Documents are files in the repository too: each document you save with `write_artifact` or `revise_artifact` is also written to `docs/<kind>/<title>.md` (e.g. `docs/architecture-overview/<title>.md`) and committed with your task, so do not write it again with `write_file`; use the file tools for the repository's other files (an index page, a README link) when your task calls for it.";
 
 const RUN_RULES = [
   "Work only on the task you were assigned; the orchestrator has given other parts of the goal to other agents.",

@@ -5,8 +5,9 @@ import { DEMO_NOTICE } from "./documents";
 /**
  * The demo model's work in a repository, when it is offered the repository tools: a build agent
  * looks at the tree, reads a file, then writes its file and edits the README, one model call per
- * step, reading the tools' answers from the conversation; a document writer also saves its
- * document under docs/. The edits are scripted but real: they go through the tools.
+ * step, reading the tools' answers from the conversation. Documents need no file step: the run
+ * writes a saved document to docs/ itself. The edits are scripted but real: they go through the
+ * tools.
  */
 
 export type ToolOutput = { toolName: string; output: unknown };
@@ -42,17 +43,6 @@ function listedFiles(listing: unknown): string[] {
     .map((l) => l.split("  ")[0]?.trim() ?? "")
     .filter((p) => p && !p.endsWith("/") && !p.startsWith("("));
 }
-
-const slugOf = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 60) || "document";
-
-/** Where a document goes in the repository: docs/<kind>/<title>.md. */
-export const docsPathFor = (d: Pick<RepoDeliverable, "kind" | "title">) =>
-  `docs/${d.kind.replace(/_/g, "-")}/${slugOf(d.title.replace(/^[^:]*:\s*/, ""))}.md`;
 
 /** A unique anchor to append after: the last non-empty line that occurs once in the text. */
 function appendAnchor(content: string): string | null {
@@ -98,18 +88,8 @@ export function repoStep(
   outputs: readonly ToolOutput[],
 ): (Text | Call)[] | null {
   if (!offersRepoTools(toolNames)) return null;
-  const code = artifactKindSpec(d.kind).format === "code" && !!d.path;
-  const markdown = artifactKindSpec(d.kind).format === "markdown";
-  if (!code && !markdown) return null;
+  if (artifactKindSpec(d.kind).format !== "code" || !d.path) return null;
   if (done.includes("write_file")) return null;
-
-  if (markdown) {
-    const input: RepoToolInput<"write_file"> = { path: docsPathFor(d), content: d.content };
-    return [
-      { type: "text", text: `Saving the document in the repository as ${input.path}, then as an artifact.` },
-      { type: "tool-call", toolName: "write_file", input },
-    ];
-  }
 
   if (!done.includes("list_files")) {
     const input: RepoToolInput<"list_files"> = { depth: 2 };

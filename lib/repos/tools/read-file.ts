@@ -10,6 +10,7 @@ export type ReadFileResult = {
   startLine: number;
   endLine: number;
   totalLines: number;
+  /** Lines `startLine` to `endLine`, exactly as in the file (line ends included). */
   content: string;
   note?: string;
 };
@@ -62,7 +63,9 @@ export async function readFile(
     size += next;
     end += 1;
   }
-  let content = lines.slice(start - 1, end).join("\n");
+  // The exact text of the lines, each with its line end (the last line of the file as it is).
+  let content =
+    lines.slice(start - 1, end).join("\n") + (end < totalLines || text.endsWith("\n") ? "\n" : "");
   let note: string | undefined;
   if (content.length > MAX_READ_CHARS) {
     content = content.slice(0, MAX_READ_CHARS);

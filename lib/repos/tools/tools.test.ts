@@ -1,4 +1,4 @@
-import { readFile as fsRead, mkdir, symlink, writeFile } from "node:fs/promises";
+import { readFile as fsRead, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { git } from "@/lib/repos/git";
@@ -75,9 +75,11 @@ describe("read_file", () => {
   it("reads a whole file and a line range", async () => {
     const all = await callTool(tools, "read_file", { path: "README.md" });
     expect(all).toMatchObject({ path: "README.md", startLine: 1, endLine: 7, totalLines: 7 });
-    expect(all.content).toBe("# Demo\n\nA small repository.\n\n## Usage\n\nRun it.");
+    expect(all.content).toBe(await file("README.md"));
     const part = await callTool(tools, "read_file", { path: "README.md", startLine: 5, endLine: 6 });
-    expect(part).toMatchObject({ startLine: 5, endLine: 6, content: "## Usage\n" });
+    expect(part).toMatchObject({ startLine: 5, endLine: 6, content: "## Usage\n\n" });
+    await writeFile(path.join(repo.dir, "no-eol.txt"), "a\nb");
+    expect((await callTool(tools, "read_file", { path: "no-eol.txt" })).content).toBe("a\nb");
     expect((await callTool(tools, "read_file", { path: "README.md", startLine: 99 })).error).toMatch(
       /has 7 lines/,
     );
@@ -293,6 +295,22 @@ describe("diff", () => {
     await git(["commit", "-q", "-m", "move"], { cwd: repo.dir });
     const out = await callTool(tools, "diff", {});
     expect(out.files).toEqual([{ path: "src/util/math.ts → src/math.ts", added: 0, removed: 0 }]);
+  });
+
+  it("works in a linked worktree (a task's working tree beside the run's)", async () => {
+    const wt = `${repo.dir}-task`;
+    await git(["worktree", "add", "-q", "-b", "task", wt], { cwd: repo.dir });
+    try {
+      await writeFile(path.join(wt, "b.txt"), "b\n");
+      const taskTools = createRepoTools({ dir: wt, baseCommit: repo.baseCommit });
+      expect((await callTool(taskTools, "diff", {})).files).toEqual([
+        { path: "b.txt", added: 1, removed: 0 },
+      ]);
+      expect((await callTool(taskTools, "list_files", {})).totalFiles).toBe(7);
+      expect((await callTool(taskTools, "read_file", { path: ".git" })).error).toMatch(/inside \.git/);
+    } finally {
+      await rm(wt, { recursive: true, force: true });
+    }
   });
 
   it("caps a large patch with a note", async () => {
