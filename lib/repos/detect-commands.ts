@@ -85,8 +85,15 @@ async function fromPackageJson(src: ManifestSource): Promise<Partial | null> {
     pm
   ];
   const locked = lockfile ? await src.exists(lockfile) : false;
+  // With a lockfile, installs reproduce it exactly (what CI and the sandbox's install step want).
   const install =
-    pm === "npm" ? (locked ? "npm ci" : "npm install") : pm === "yarn" ? "yarn install" : `${pm} install`;
+    pm === "npm"
+      ? locked
+        ? "npm ci"
+        : "npm install"
+      : locked
+        ? `${pm} install --frozen-lockfile`
+        : `${pm} install`;
   const scripts = pkg.scripts && typeof pkg.scripts === "object" ? pkg.scripts : {};
   const has = (name: string) => typeof scripts[name] === "string" && !!(scripts[name] as string).trim();
   const run = (name: string) => (pm === "npm" ? `npm run ${name}` : `${pm} ${name}`);

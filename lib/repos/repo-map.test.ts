@@ -40,7 +40,7 @@ describe("detectCommands", () => {
       await detectCommands(
         await folder({ "package.json": JSON.stringify({ scripts }), "pnpm-lock.yaml": "" }),
       ),
-    ).toMatchObject({ install: "pnpm install", build: "pnpm build", test: "pnpm test" });
+    ).toMatchObject({ install: "pnpm install --frozen-lockfile", build: "pnpm build", test: "pnpm test" });
     const placeholder = { test: 'echo "Error: no test specified" && exit 1' };
     expect(
       await detectCommands(await folder({ "package.json": JSON.stringify({ scripts: placeholder }) })),
@@ -119,7 +119,7 @@ describe("detectCommands", () => {
     cleanups.push(() => rm(bare, { recursive: true, force: true }));
     const fromTree = await detectCommands(repo.dir);
     expect(fromTree).toEqual({
-      install: "yarn install",
+      install: "yarn install --frozen-lockfile",
       build: "yarn build",
       test: "yarn test",
       lint: "ruff check .",

@@ -75,7 +75,7 @@ describe("importing a project from a remote", () => {
       remoteProvider: "git",
       remoteRepo: null,
       testCommand: "pnpm test",
-      buildCommand: "pnpm run build",
+      buildCommand: "pnpm build",
       installCommand: "pnpm install --frozen-lockfile",
     });
     expect(repo?.remoteTokenEncrypted).not.toContain("tok_123");
@@ -167,19 +167,19 @@ describe("commands detected from a bare origin", () => {
     ],
     [
       { "package.json": '{"scripts":{"build":"tsc"}}', "yarn.lock": "" },
-      [null, "yarn run build", "yarn install --frozen-lockfile"],
+      [null, "yarn build", "yarn install --frozen-lockfile"],
     ],
     [
       { "package.json": '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}' },
       [null, null, "npm install"],
     ],
-    [{ "pyproject.toml": "[project]\nname='x'\n" }, ["pytest", null, null]],
+    [{ "pyproject.toml": "[project]\nname='x'\n" }, [null, null, "pip install -e ."]],
     [
       { Makefile: "build:\n\tcc -o app app.c\ntest: build\n\t./app --test\nX := 1\n" },
       ["make test", "make build", null],
     ],
     [{ "README.md": "nothing to run" }, [null, null, null]],
-    [{ "package.json": "not json" }, [null, null, "npm install"]],
+    [{ "package.json": "not json" }, [null, null, null]],
   ])("%j", async (files, [testCommand, buildCommand, installCommand]) => {
     const upstream = await makeUpstream({ files });
     expect(await detectCommandsFromOrigin(upstream.dir, "main")).toEqual({

@@ -1,11 +1,10 @@
-import { lstat, mkdir, readFile, realpath, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { type ToolSet, tool } from "ai";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { approvals, artifacts, runTasks } from "@/db/schema";
 import { agentToolDescriptions, agentToolInputSchemas, isRunToolName } from "@/lib/agents/tools";
-import { createRepoTools } from "@/lib/repos/tools";
+import { createRepoTools, isRefusal } from "@/lib/repos/tools";
 import { REPO_TOOL_NAMES, type RepoFileChange, type Workspace } from "@/lib/repos/tools/types";
+import { writeRepoFile } from "@/lib/repos/tools/write-tools";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { TaskSnapshot } from "@/lib/runs/events";
 import { derivedId, once, type StepKey } from "./once";
@@ -53,32 +52,16 @@ const artifactView = (row: ArtifactRow) => ({
   content: row.content,
 });
 
-const lineCount = (s: string) => (s ? s.split("\n").length : 0);
-
-/**
- * Writes a document into the working copy (the commit of the task then holds it). Refuses a
- * path that leaves the working tree through a symlink; the artifact row is written either way.
- */
+/** A saved document as a file of the working copy, through the same confinement as the file tools. */
 async function writeDocumentFile(
   ws: Workspace,
   rel: string,
   content: string,
-): Promise<Omit<RepoFileChange, "from"> | null> {
-  const abs = path.join(ws.dir, rel);
-  const root = await realpath(ws.dir);
-  await mkdir(path.dirname(abs), { recursive: true });
-  const parent = await realpath(path.dirname(abs));
-  if (parent !== root && !parent.startsWith(`${root}${path.sep}`)) return null;
-  const existing = await lstat(abs).catch(() => null);
-  if (existing && !existing.isFile()) return null;
-  const before = existing ? await readFile(abs, "utf8") : null;
-  await writeFile(abs, content);
-  return {
-    change: before === null ? "added" : "modified",
-    path: rel,
-    added: lineCount(content),
-    removed: before === null ? 0 : lineCount(before),
-  };
+): Promise<RepoFileChange | null> {
+  const result = await writeRepoFile(ws, { path: rel, content });
+  if (isRefusal(result) || result.unchanged) return null;
+  const { note: _note, unchanged: _unchanged, ...change } = result;
+  return change;
 }
 
 /**
