@@ -48,6 +48,14 @@ export type RunInfo = {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The run's number in its project and its git branch (null before repositories existed). */
+  number: number | null;
+  branch: string | null;
+  baseCommit: string | null;
+  headCommit: string | null;
+  pushedAt: string | null;
+  pullRequestUrl: string | null;
+  forkedFromRunId: string | null;
 };
 
 export type RunTaskInfo = Omit<typeof runTasks.$inferSelect, "orgId" | "startedAt" | "finishedAt"> & {
@@ -132,6 +140,13 @@ function toRunInfo(row: RunRow, startedBy: string | null): RunInfo {
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
+    number: row.number,
+    branch: row.branch,
+    baseCommit: row.baseCommit,
+    headCommit: row.headCommit,
+    pushedAt: iso(row.pushedAt),
+    pullRequestUrl: row.pullRequestUrl,
+    forkedFromRunId: row.forkedFromRunId,
   };
 }
 

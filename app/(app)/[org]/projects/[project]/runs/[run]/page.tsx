@@ -2,11 +2,13 @@ import { ArrowLeftIcon } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { RunBranchBar } from "@/components/repos/run-branch-bar";
 import { RunView } from "@/components/runs/run-view";
 import { NoAccess } from "@/components/states/no-access";
 import { Button } from "@/components/ui/button";
 import { orgPageContext } from "@/lib/orgs/page-context";
 import { orNotFound } from "@/lib/projects/or-not-found";
+import { getRepositorySettings } from "@/lib/repos/settings/get-repository-settings";
 import { getRunPageData } from "@/lib/runs/queries";
 import { cancelRunAction, decideApprovalAction, resumeRunAction, retryTaskAction } from "../actions";
 
@@ -23,6 +25,7 @@ export default async function RunPage({ params }: Props) {
   if (data.project.slug !== project) notFound();
   const canStart = ctx.can("runs.start");
   const canApprove = ctx.can("runs.approve");
+  const repository = await getRepositorySettings(ctx, project).catch(() => null);
 
   return (
     <>
@@ -32,6 +35,13 @@ export default async function RunPage({ params }: Props) {
           {data.project.name} runs
         </Link>
       </Button>
+      <RunBranchBar
+        org={org}
+        project={project}
+        run={data.run}
+        remote={repository?.remote?.url ?? null}
+        canPush={canStart}
+      />
       <RunView
         run={{
           id: data.run.id,
