@@ -1,6 +1,15 @@
 "use client";
 
-import { ArrowDownIcon, CheckIcon, LightbulbIcon, RadioIcon, WrenchIcon } from "lucide-react";
+import {
+  ArrowDownIcon,
+  CheckIcon,
+  FileCodeIcon,
+  GitCommitHorizontalIcon,
+  GitMergeIcon,
+  LightbulbIcon,
+  RadioIcon,
+  WrenchIcon,
+} from "lucide-react";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { DemoModelBadge } from "@/components/runs/demo-model-badge";
 import { type AgentNames, agentLabel } from "@/components/runs/format";
@@ -57,6 +66,24 @@ function Json({ label, value }: { label: string; value: unknown }) {
           ? `${text.slice(0, MAX_JSON_CHARS)}\n… (${text.length - MAX_JSON_CHARS} more characters)`
           : text}
       </pre>
+    </div>
+  );
+}
+
+const CHANGE_LABEL = { added: "Added", modified: "Edited", deleted: "Deleted", moved: "Moved" } as const;
+
+function FileChange({ item }: { item: Extract<FeedItem, { kind: "file" }> }) {
+  return (
+    <div className="flex items-center gap-2 px-1 text-sm" data-testid="file-change">
+      <FileCodeIcon aria-hidden="true" className="size-3.5 shrink-0 text-muted-foreground" />
+      <span className="text-muted-foreground">{CHANGE_LABEL[item.change]}</span>
+      <span className="min-w-0 truncate font-mono text-xs">
+        {item.from ? `${item.from} → ${item.path}` : item.path}
+      </span>
+      <span className="ml-auto shrink-0 font-mono text-xs">
+        <span className="text-success">+{item.added}</span>{" "}
+        <span className="text-destructive">−{item.removed}</span>
+      </span>
     </div>
   );
 }
@@ -132,6 +159,35 @@ function LaneTranscript({ lane, live }: { lane: FeedLane; live: boolean }) {
             );
           }
           if (item.kind === "tool") return <ToolCall key={item.key} item={item} />;
+          if (item.kind === "file") return <FileChange key={item.key} item={item} />;
+          if (item.kind === "commit") {
+            return (
+              <div
+                key={item.key}
+                className="flex items-center gap-2 rounded-md border border-success/30 bg-success/5 px-3 py-2 text-sm"
+              >
+                <GitCommitHorizontalIcon aria-hidden="true" className="size-4 shrink-0 text-success" />
+                <span className="min-w-0 truncate">
+                  {item.files ? "Committed" : "Accepted with no file changes"}{" "}
+                  <span className="font-mono text-xs">{item.sha.slice(0, 7)}</span> {item.message}
+                </span>
+              </div>
+            );
+          }
+          if (item.kind === "conflict") {
+            return (
+              <div
+                key={item.key}
+                className="flex gap-2 rounded-md border border-warning/30 bg-warning/5 px-3 py-2 text-sm"
+              >
+                <GitMergeIcon aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-warning" />
+                <p>
+                  Merge conflict with work merged meanwhile in{" "}
+                  <span className="font-mono text-xs">{item.files.join(", ")}</span>; back to the agent.
+                </p>
+              </div>
+            );
+          }
           return (
             <div
               key={item.key}

@@ -754,3 +754,48 @@ describe("applyRunEvents: a document step streams its text", () => {
     expect(items[0]?.kind === "text" && items[0].text).toContain("flowchart LR");
   });
 });
+
+describe("applyRunEvents: repository work", () => {
+  it("puts file changes, the task's commit and a conflict in the agent's lane, in order", () => {
+    const state = applyRunEvents(
+      start(),
+      log(
+        1,
+        plan(task("t1")),
+        { type: "task.status", taskId: "t1", status: "in_progress" },
+        {
+          type: "file.changed",
+          taskId: "t1",
+          agentSlug: "coder",
+          change: "added",
+          path: "src/export.ts",
+          added: 12,
+          removed: 0,
+        },
+        { type: "task.conflict", taskId: "t1", branch: "dm/1-x", files: ["README.md"] },
+        {
+          type: "task.committed",
+          taskId: "t1",
+          sha: "0123456789abcdef0123456789abcdef01234567",
+          branch: "dm/1-x",
+          message: "t1: Task t1",
+          files: 2,
+        },
+        // A commit for a task the view does not know is ignored, not a crash.
+        {
+          type: "task.committed",
+          taskId: "nope",
+          sha: "f".repeat(40),
+          branch: "dm/1-x",
+          message: "x",
+          files: 1,
+        },
+      ),
+    );
+    const lane = orderedLanes(state).find((l) => l.taskId === "t1");
+    expect(lane?.agentSlug).toBe("coder");
+    expect(lane?.items.map((i) => i.kind)).toEqual(["file", "conflict", "commit"]);
+    expect(lane?.items[0]).toMatchObject({ path: "src/export.ts", added: 12, removed: 0 });
+    expect(lane?.items[2]).toMatchObject({ message: "t1: Task t1", files: 2 });
+  });
+});

@@ -31,7 +31,21 @@ export type FeedItem =
       done: boolean;
       at: string;
     }
-  | { kind: "insight"; key: string; text: string; at: string };
+  | { kind: "insight"; key: string; text: string; at: string }
+  /** A file the agent changed in its working tree. */
+  | {
+      kind: "file";
+      key: string;
+      change: "added" | "modified" | "deleted" | "moved";
+      path: string;
+      from?: string;
+      added: number;
+      removed: number;
+      at: string;
+    }
+  /** The task's accepted work, committed to the run branch (files 0: nothing to commit). */
+  | { kind: "commit"; key: string; sha: string; message: string; files: number; at: string }
+  | { kind: "conflict"; key: string; files: string[]; at: string };
 
 /** One agent's work on one task (or on the run itself, e.g. the orchestrator's plan). */
 export type FeedLane = {
@@ -391,6 +405,39 @@ function apply(draft: Draft, event: StoredRunEvent) {
           at: event.at,
         });
       }
+      return;
+    }
+    case "file.changed": {
+      const lane = draft.lane(event.agentSlug, event.taskId, event.seq, event.at);
+      lane.items.push({
+        kind: "file",
+        key: `file-${event.seq}`,
+        change: event.change,
+        path: event.path,
+        from: event.from,
+        added: event.added,
+        removed: event.removed,
+        at: event.at,
+      });
+      return;
+    }
+    case "task.committed":
+    case "task.conflict": {
+      const task = s.tasks[event.taskId];
+      if (!task) return;
+      const lane = draft.lane(task.agentSlug, event.taskId, event.seq, event.at);
+      lane.items.push(
+        event.type === "task.committed"
+          ? {
+              kind: "commit",
+              key: `commit-${event.seq}`,
+              sha: event.sha,
+              message: event.message,
+              files: event.files,
+              at: event.at,
+            }
+          : { kind: "conflict", key: `conflict-${event.seq}`, files: event.files, at: event.at },
+      );
       return;
     }
     case "insight": {
