@@ -57,6 +57,7 @@ export type RunViewPermissions = {
 export type RunViewActions = {
   cancel?: (input: { runId: string }) => Promise<ActionResult<unknown>>;
   retryTask?: (input: { runId: string; taskId: string }) => Promise<ActionResult<unknown>>;
+  fork?: (input: { project: string; runId: string; taskId: string }) => Promise<ActionResult<{ id: string }>>;
   decideApproval?: (input: {
     runId: string;
     approvalId: string;
@@ -79,6 +80,8 @@ export type RunViewProps = {
   agentNames?: AgentNames;
   /** The organization's slug: shows the Changes tab (the run branch against its base). */
   orgSlug?: string;
+  /** The project's slug: with `actions.fork`, done tasks offer "Fork here". */
+  projectSlug?: string;
 };
 
 const NETWORK_ERROR = "Could not reach the server. Check your connection and try again.";
@@ -87,11 +90,11 @@ const CANCEL_TOAST_ID = "run-cancel";
 type RunTab = "feed" | "tasks" | "graph" | "artifacts" | "changes";
 
 /** Runs an action and reports its outcome in a toast; returns the result for inline errors. */
-async function withToast(
-  action: () => Promise<ActionResult<unknown>>,
+async function withToast<T>(
+  action: () => Promise<ActionResult<T>>,
   success: string,
   id?: string,
-): Promise<ActionResult<unknown>> {
+): Promise<ActionResult<T>> {
   try {
     const result = await action();
     if (result.ok) toast.success(success, { id });
@@ -113,13 +116,14 @@ export function RunView({
   actions,
   agentNames,
   orgSlug,
+  projectSlug,
 }: RunViewProps) {
   const router = useRouter();
   const { state, connection, reconnect } = useRunEvents({ streamUrl, initialEvents, initialRun: run });
   const template = getRunTemplate(run.templateSlug);
   const final = isFinalRunStatus(state.status);
   const runId = run.id;
-  const { cancel, retryTask, decideApproval, resume } = actions;
+  const { cancel, retryTask, decideApproval, resume, fork } = actions;
   const [tab, setTab] = useState<RunTab>(final && artifacts.length > 0 ? "artifacts" : "feed");
   const [artifactId, setArtifactId] = useState<string | null>(null);
 
@@ -240,6 +244,19 @@ export function RunView({
         : undefined,
     [retryTask, runId],
   );
+  const onFork = useMemo(
+    () =>
+      fork && projectSlug && orgSlug
+        ? async (taskId: string) => {
+            const result = await withToast(
+              () => fork({ project: projectSlug, runId, taskId }),
+              "Forked: a new run starts from this task's commit.",
+            );
+            if (result.ok) router.push(`/${orgSlug}/projects/${projectSlug}/runs/${result.data.id}`);
+          }
+        : undefined,
+    [fork, projectSlug, orgSlug, runId, router],
+  );
   const onDecide = useMemo(
     () =>
       decideApproval
@@ -355,6 +372,7 @@ export function RunView({
             agentNames={agentNames}
             canRetry={permissions.canRetry}
             onRetry={onRetry}
+            onFork={onFork}
           />
         </TabsContent>
         <TabsContent value="graph">

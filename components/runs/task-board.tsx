@@ -1,6 +1,6 @@
 "use client";
 
-import { CircleCheckIcon, CircleXIcon, CornerDownRightIcon, RotateCcwIcon } from "lucide-react";
+import { CircleCheckIcon, CircleXIcon, CornerDownRightIcon, GitForkIcon, RotateCcwIcon } from "lucide-react";
 import { memo, useId, useState } from "react";
 import { type AgentNames, agentLabel } from "@/components/runs/format";
 import { PriorityBadge, TASK_STATUS_META } from "@/components/runs/status";
@@ -19,6 +19,8 @@ export type TaskBoardProps = {
   /** Whether the viewer may retry failed tasks; the Retry button shows only then. */
   canRetry?: boolean;
   onRetry?: (taskId: string) => Promise<unknown>;
+  /** Starts a new run from this accepted task's commit; the button shows on done tasks only then. */
+  onFork?: (taskId: string) => Promise<unknown>;
   className?: string;
 };
 
@@ -60,12 +62,14 @@ function TaskCard({
   parentTitle,
   agentNames,
   retry,
+  fork,
 }: {
   task: RunViewTask;
   phase?: string;
   parentTitle?: string;
   agentNames?: AgentNames;
   retry?: { pending: boolean; onRetry: () => void };
+  fork?: { pending: boolean; onFork: () => void };
 }) {
   return (
     <article
@@ -99,6 +103,18 @@ function TaskCard({
           {retry.pending ? "Retrying…" : "Retry"}
         </Button>
       )}
+      {fork && (
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={fork.pending}
+          onClick={fork.onFork}
+          title="Start a new run from this task's commit: the work before it is kept, the rest is done again."
+        >
+          {fork.pending ? <Spinner aria-hidden="true" /> : <GitForkIcon aria-hidden="true" />}
+          {fork.pending ? "Forking…" : "Fork here"}
+        </Button>
+      )}
     </article>
   );
 }
@@ -110,10 +126,12 @@ export const TaskBoard = memo(function TaskBoard({
   agentNames,
   canRetry = false,
   onRetry,
+  onFork,
   className,
 }: TaskBoardProps) {
   const idPrefix = useId();
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
+  const [forking, setForking] = useState<string | null>(null);
 
   if (tasks.length === 0) {
     return (
@@ -141,6 +159,16 @@ export const TaskBoard = memo(function TaskBoard({
         next.delete(taskId);
         return next;
       });
+    }
+  };
+
+  const fork = async (taskId: string) => {
+    if (!onFork) return;
+    setForking(taskId);
+    try {
+      await onFork(taskId);
+    } finally {
+      setForking(null);
     }
   };
 
@@ -181,6 +209,11 @@ export const TaskBoard = memo(function TaskBoard({
                       retry={
                         canRetry && onRetry && task.status === "failed"
                           ? { pending: retrying.has(task.id), onRetry: () => void retry(task.id) }
+                          : undefined
+                      }
+                      fork={
+                        onFork && task.status === "done"
+                          ? { pending: forking === task.id, onFork: () => void fork(task.id) }
                           : undefined
                       }
                     />

@@ -27,6 +27,12 @@ export const forkRunBodySchema = z.object({
 });
 export type ForkRunBody = z.infer<typeof forkRunBodySchema>;
 
+/** The same, from the run page (which names its project and run). */
+export const forkRunInputSchema = forkRunBodySchema.extend({
+  project: z.string().trim().min(1, "Give the project.").max(64, "Give the project."),
+  runId: z.string().uuid("Give the run's id."),
+});
+
 /** Ids of the commits on `base..tip` (the run branch up to the fork point). */
 async function commitsUpTo(origin: string, base: string, tip: string): Promise<Set<string>> {
   const { stdout } = await gitBare(origin, ["rev-list", `${base}..${tip}`, "--"]);

@@ -25,6 +25,10 @@ const env = {
   // SSO domain verification asks the DNS server tests/e2e/sso.spec.ts runs (same port formula).
   SSO_DNS_SERVERS: process.env.SSO_DNS_SERVERS ?? `127.0.0.1:${Number(port) + 2000}`,
   INSTANCE_ADMIN_EMAILS: "operator@example.test",
+  // Project repositories of this server, and local paths as remotes (tests/e2e/repos.spec.ts).
+  REPOS_DIR: path.join(e2eDir, "repos"),
+  WORKTREES_DIR: path.join(e2eDir, "worktrees"),
+  REPOS_ALLOW_LOCAL_REMOTES: "1",
   // The scripted demo model streams slowly enough for the run tests to watch text arrive.
   DEMO_MODEL_DELAY_MS: process.env.DEMO_MODEL_DELAY_MS ?? "15",
 };

@@ -3,6 +3,7 @@
 import { orgAction } from "@/lib/api/action";
 import { cancelRun } from "@/lib/runs/cancel-run";
 import { decideApproval } from "@/lib/runs/decide-approval";
+import { forkRun, forkRunInputSchema } from "@/lib/runs/fork-run";
 import { resumeRun } from "@/lib/runs/resume-run";
 import { retryTask } from "@/lib/runs/retry-task";
 import {
@@ -38,4 +39,10 @@ export const decideApprovalAction = orgAction(
 export const resumeRunAction = orgAction(
   { permission: "runs.start", schema: resumeRunInputSchema },
   ({ runId, tokenBudget }, ctx) => resumeRun(ctx, runId, { tokenBudget }),
+);
+
+/** Task board "Fork here": `{ project, runId, taskId }` → the new run's id. */
+export const forkRunAction = orgAction(
+  { permission: "runs.start", schema: forkRunInputSchema },
+  async ({ project, runId, ...input }, ctx) => ({ id: (await forkRun(ctx, project, runId, input)).id }),
 );

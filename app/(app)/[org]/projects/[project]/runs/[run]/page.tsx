@@ -10,7 +10,13 @@ import { orgPageContext } from "@/lib/orgs/page-context";
 import { orNotFound } from "@/lib/projects/or-not-found";
 import { getRepositorySettings } from "@/lib/repos/settings/get-repository-settings";
 import { getRunPageData } from "@/lib/runs/queries";
-import { cancelRunAction, decideApprovalAction, resumeRunAction, retryTaskAction } from "../actions";
+import {
+  cancelRunAction,
+  decideApprovalAction,
+  forkRunAction,
+  resumeRunAction,
+  retryTaskAction,
+} from "../actions";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -62,9 +68,11 @@ export default async function RunPage({ params }: Props) {
           retryTask: canStart ? retryTaskAction.bind(null, org) : undefined,
           decideApproval: canApprove ? decideApprovalAction.bind(null, org) : undefined,
           resume: canStart ? resumeRunAction.bind(null, org) : undefined,
+          fork: canStart && data.run.branch ? forkRunAction.bind(null, org) : undefined,
         }}
         agentNames={data.agentNames}
         orgSlug={org}
+        projectSlug={project}
       />
     </>
   );
