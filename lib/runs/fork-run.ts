@@ -11,6 +11,7 @@ import { gitBare } from "@/lib/repos/git";
 import { originPath } from "@/lib/repos/paths";
 import { appendRunEvents } from "./event-log";
 import { taskSnapshot } from "./execute/tools";
+import { nextRunNumber } from "./next-run-number";
 import { findRunRow } from "./queries";
 import { isUuid } from "./schemas";
 import { requestOrFail } from "./start-run";
@@ -83,16 +84,8 @@ export async function forkRun(
     );
     kept.add(at.id);
 
-    await tx
-      .select({ id: runs.id })
-      .from(runs)
-      .where(and(eq(runs.orgId, ctx.org.id), eq(runs.projectId, project.id)))
-      .for("update");
-    const numbers = await tx
-      .select({ n: runs.number })
-      .from(runs)
-      .where(and(eq(runs.orgId, ctx.org.id), eq(runs.projectId, project.id)));
-    const number = Math.max(0, ...numbers.map((r) => r.n ?? 0)) + 1;
+    // The same lock as starting a run, so a fork and a new run never take one number.
+    const number = await nextRunNumber(tx, ctx.org.id, project.id);
     const agentVersions = { ...source.agentVersions };
     if (input.agentSlug) agentVersions[input.agentSlug] ??= catalog.get(input.agentSlug)?.version ?? 0;
     const [run] = await tx

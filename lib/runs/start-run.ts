@@ -1,12 +1,13 @@
 import "server-only";
-import { and, eq, max } from "drizzle-orm";
-import { type Tx, withTenant } from "@/db";
-import { orgAiSettings, projects, runs } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { withTenant } from "@/db";
+import { orgAiSettings, runs } from "@/db/schema";
 import { describeRunModel } from "@/lib/ai/org-settings";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
 import { findProjectRow } from "@/lib/projects/queries";
 import { runBranchName } from "@/lib/repos/branch-name";
+import { nextRunNumber } from "@/lib/runs/next-run-number";
 import { appendRunEvents } from "./event-log";
 import { requestRun } from "./requests";
 import { FALLBACK_TOKEN_BUDGET, type StartRunBody } from "./schemas";
@@ -74,23 +75,6 @@ export async function startRun(
     usesDemoModel: model.usesDemoModel,
     modelLabel: model.modelLabel,
   };
-}
-
-/**
- * The project's next run number. The project row is locked for the rest of the transaction, so
- * two runs started at once get consecutive numbers instead of colliding on the unique index.
- */
-async function nextRunNumber(tx: Tx, orgId: string, projectId: string): Promise<number> {
-  await tx
-    .select({ id: projects.id })
-    .from(projects)
-    .where(and(eq(projects.orgId, orgId), eq(projects.id, projectId)))
-    .for("update");
-  const [row] = await tx
-    .select({ n: max(runs.number) })
-    .from(runs)
-    .where(and(eq(runs.orgId, orgId), eq(runs.projectId, projectId)));
-  return (row?.n ?? 0) + 1;
 }
 
 /**

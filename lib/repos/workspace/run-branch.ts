@@ -1,7 +1,8 @@
 import "server-only";
-import { and, eq, max } from "drizzle-orm";
-import { type Tx, withTenant } from "@/db";
+import { and, eq } from "drizzle-orm";
+import { withTenant } from "@/db";
 import { projects, runs, runTasks } from "@/db/schema";
+import { nextRunNumber } from "@/lib/runs/next-run-number";
 import { runBranchName } from "../branch-name";
 import { ensureRepository } from "../ensure-repository";
 import { gitBare } from "../git";
@@ -11,19 +12,6 @@ import { resolveCommit } from "./working-copy";
 type Scope = { orgId: string; runId: string };
 
 export type RunRepository = { origin: string; projectId: string; branch: string; baseCommit: string };
-
-async function nextRunNumber(tx: Tx, orgId: string, projectId: string): Promise<number> {
-  await tx
-    .select({ id: projects.id })
-    .from(projects)
-    .where(and(eq(projects.orgId, orgId), eq(projects.id, projectId)))
-    .for("update");
-  const [row] = await tx
-    .select({ n: max(runs.number) })
-    .from(runs)
-    .where(and(eq(runs.orgId, orgId), eq(runs.projectId, projectId)));
-  return (row?.n ?? 0) + 1;
-}
 
 /**
  * The run's branch in the project's origin, created once at the default branch's head (a fork:
