@@ -63,6 +63,14 @@ export function RunBranchBar({ org, project, run, remote, canPush }: Props) {
           forked run
         </Link>
       )}
+      {run.forkedFromRunId && (
+        <Link
+          href={`/${org}/projects/${project}/runs/compare?a=${run.forkedFromRunId}&b=${run.id}`}
+          className="text-muted-foreground hover:underline"
+        >
+          Compare
+        </Link>
+      )}
       {run.pushedAt && <Badge variant="success">Pushed</Badge>}
       <div className="ml-auto">
         {remote && canPush ? (
