@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, readFile } from "node:fs/promises";
 import path from "node:path";
 import { gitBare } from "./git";
 
@@ -29,12 +30,16 @@ export type ManifestSource = {
 export function directorySource(dir: string): ManifestSource {
   return {
     async read(name) {
+      // lstat: a manifest that is a symlink (an imported repository can hold one pointing at any
+      // file of the server) is not read.
       const file = path.join(dir, name);
-      const s = await stat(file).catch(() => null);
+      const s = await lstat(file).catch(() => null);
       if (!s?.isFile() || s.size > MAX_MANIFEST_BYTES) return null;
-      return readFile(file, "utf8").catch(() => null);
+      return readFile(file, { encoding: "utf8", flag: constants.O_RDONLY | constants.O_NOFOLLOW }).catch(
+        () => null,
+      );
     },
-    exists: async (name) => !!(await stat(path.join(dir, name)).catch(() => null)),
+    exists: async (name) => !!(await lstat(path.join(dir, name)).catch(() => null)),
   };
 }
 

@@ -198,3 +198,19 @@ describe("repository map", () => {
     expect(stdout).toBe("");
   }, 60_000);
 });
+
+describe("the map never reads outside the repository", () => {
+  it("skips key files and manifests that are symlinks (an imported repository can point them anywhere)", async () => {
+    const secret = await folder({ ".env": "AUTH_SECRET=do-not-leak\n" });
+    const dir = await folder({ "src/index.ts": "export {};\n" });
+    const { symlink } = await import("node:fs/promises");
+    await symlink(path.join(secret, ".env"), path.join(dir, "README.md"));
+    await symlink(path.join(secret, ".env"), path.join(dir, "package.json"));
+    await git(["init", "--quiet"], { cwd: dir });
+    const map = await buildRepoMap(dir);
+    expect(JSON.stringify(map)).not.toContain("do-not-leak");
+    expect(renderRepoMap(map)).not.toContain("do-not-leak");
+    expect(map.keyFiles.map((k) => k.path)).not.toContain("README.md");
+    expect((await detectCommands(dir)).sources).not.toContain("package.json");
+  });
+});

@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, readFile } from "node:fs/promises";
 import path from "node:path";
 import { type DetectedCommands, detectCommands } from "./detect-commands";
 import { statFiles, workingTreeFiles } from "./tools/list-files";
@@ -117,7 +118,12 @@ const EXCERPT_LINES = 15;
 const EXCERPT_CHARS = 1200;
 
 async function excerptOf(dir: string, file: string): Promise<{ excerpt: string; lines: number } | null> {
-  const buf = await readFile(path.join(dir, file)).catch(() => null);
+  // Only regular files: a key file that is a symlink (an imported repository may point one at any
+  // file of the server) never reaches a prompt. O_NOFOLLOW closes the race with a swapped link.
+  const abs = path.join(dir, file);
+  const info = await lstat(abs).catch(() => null);
+  if (!info?.isFile() || info.size > 4 * 1024 * 1024) return null;
+  const buf = await readFile(abs, { flag: constants.O_RDONLY | constants.O_NOFOLLOW }).catch(() => null);
   if (!buf || looksBinary(buf)) return null;
   const text = buf.subarray(0, 256 * 1024).toString("utf8");
   const lines = text.split("\n");

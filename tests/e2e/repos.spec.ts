@@ -77,9 +77,11 @@ test("a feature build on an imported repository commits per task, shows its chan
   await expect(owner.getByRole("link", { name: "package.json" }).first()).toBeVisible();
   await expect(owner.getByRole("link", { name: "src" }).first()).toBeVisible();
 
-  // Connect the push remote in the project's settings.
+  // The import source is the project's remote; swap it for another one in the settings.
   await owner.goto(`/${orgSlug}/projects/shop/settings`);
   await owner.waitForLoadState("networkidle");
+  await expect(owner.getByText(upstream, { exact: true })).toBeVisible();
+  await owner.getByRole("button", { name: "Disconnect" }).click();
   await owner.getByLabel("Remote URL").fill(pushTo);
   await owner.getByRole("button", { name: "Connect remote" }).click();
   await expect(owner.getByRole("button", { name: "Disconnect" })).toBeVisible({ timeout: 30_000 });
@@ -117,12 +119,15 @@ test("a feature build on an imported repository commits per task, shows its chan
   };
   expect(run.run.branch).toMatch(/^dm\/1-add-a-csv-export/);
   await owner.goto(`/${orgSlug}/projects/shop/code/commits?ref=${encodeURIComponent(run.run.branch)}`);
-  await expect(owner.getByText("(DafnckMachine)").first()).toBeVisible();
+  // Each commit of the run names its agent and links to the run and the task that made it.
+  await expect(owner.getByRole("link", { name: "Run #1" }).first()).toBeVisible();
+  expect(await owner.getByRole("link", { name: /^Task / }).count()).toBeGreaterThanOrEqual(3);
   await expect(owner.getByText("Ada Upstream").first()).toBeVisible();
 
   // Changes: the branch against its base.
   await owner.goto(runPath);
-  await owner.getByRole("tab", { name: /changes/i }).click();
+  // The run's Changes tab (the artifact viewer has its own, for versions).
+  await owner.getByRole("tab", { name: /changes/i }).first().click();
   await expect(owner.getByText("README.md").first()).toBeVisible({ timeout: 30_000 });
   await expect(owner.getByText(/\+\d+/).first()).toBeVisible();
 

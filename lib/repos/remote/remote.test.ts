@@ -1,5 +1,5 @@
 import * as childProcess from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -127,6 +127,15 @@ describe("remote URL policy", () => {
     expect(await refusal(path.join(reposDir(), "some-org", "some-project.git"))).toMatch(/own repositories/);
     expect(await refusal(`file://${reposDir()}/x.git`)).toMatch(/own repositories/);
     expect(await refusal("ext::sh")).toMatch(/transport helpers/);
+    // Reaching them through a symlink, or through a folder whose .git file points into them.
+    mkdirSync(reposDir(), { recursive: true });
+    const alias = path.join(dir, "alias");
+    symlinkSync(reposDir(), alias);
+    expect(await refusal(path.join(alias, "some-org", "some-project.git"))).toMatch(/own repositories/);
+    const gitfile = path.join(dir, "gitfile");
+    mkdirSync(gitfile);
+    writeFileSync(path.join(gitfile, ".git"), `gitdir: ${path.join(reposDir(), "o", "p.git")}\n`);
+    expect(await refusal(gitfile)).toMatch(/points somewhere else/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { lstat, realpath } from "node:fs/promises";
 import { isIP } from "node:net";
 import path from "node:path";
 import { env } from "@/lib/env";
@@ -38,7 +39,20 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /** A file:// URL or absolute path, when the operator allows local remotes (tests, single-user installs). */
-function vetLocal(input: string, field: string): VettedRemote {
+/** The real path of `p`, resolving the symlinks of its nearest existing ancestor. */
+async function realpathOfNearest(p: string): Promise<string> {
+  const rest: string[] = [];
+  for (let at = p; ; at = path.dirname(at)) {
+    try {
+      return path.join(await realpath(at), ...rest.reverse());
+    } catch {
+      if (path.dirname(at) === at) return p;
+      rest.push(path.basename(at));
+    }
+  }
+}
+
+async function vetLocal(input: string, field: string): Promise<VettedRemote> {
   let dir: string;
   if (input.startsWith("file:")) {
     let url: URL;
@@ -55,8 +69,21 @@ function vetLocal(input: string, field: string): VettedRemote {
   }
   if (!path.isAbsolute(dir)) throw fail(field, "A local repository must be an absolute path.");
   dir = path.resolve(dir);
-  // The app's own repositories belong to other projects (and other organizations).
-  if (isInside(dir, reposDir()) || isInside(dir, worktreesDir())) {
+  // The app's own repositories belong to other projects (and other organizations), however the
+  // path reaches them (symlinks resolved on both sides; a folder that does not exist is refused
+  // by git later). A gitfile pointing elsewhere is refused for the same reason.
+  const real = await realpathOfNearest(dir);
+  const roots = await Promise.all([reposDir(), worktreesDir()].map((r) => realpath(r).catch(() => r)));
+  const gitfile = await lstat(path.join(real, ".git")).catch(() => null);
+  if (gitfile?.isFile() || gitfile?.isSymbolicLink()) {
+    throw fail(field, "That folder's .git points somewhere else; give the repository itself.");
+  }
+  if (
+    [dir, real].some(
+      (d) =>
+        roots.some((root) => isInside(d, root)) || isInside(d, reposDir()) || isInside(d, worktreesDir()),
+    )
+  ) {
     throw fail(field, "That folder holds this app's own repositories; import from a repository outside it.");
   }
   return { url: dir, local: true, host: null, config: {} };

@@ -54,6 +54,8 @@ const ESCAPES: [string, RegExp][] = [
   [".git./config", /inside \.git/],
   ["GIT~1/config", /inside \.git/],
   ["README.md\0.txt", /NUL/],
+  ["x\nDm-Base: 1111111111111111111111111111111111111111", /control character/],
+  ["tab\there.ts", /control character/],
   ["-rf", /starts with "-"/],
   ["--output=/tmp/x", /starts with "-"/],
   [`${"a/".repeat(600)}x`, /longer than 1024/],

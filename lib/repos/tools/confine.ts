@@ -37,6 +37,10 @@ const relOf = (root: string, target: string) => path.relative(root, target).spli
 export function checkPathText(input: string, opts: { allowRoot?: boolean } = {}): string | Refusal {
   if (typeof input !== "string") return { error: "The path must be a string." };
   if (input.includes("\0")) return { error: "The path contains a NUL byte; give a plain relative path." };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+  if (/[\x01-\x1f\x7f]/.test(input)) {
+    return { error: "The path contains a control character (a newline or tab); give a plain relative path." };
+  }
   if (input.length > MAX_PATH_LENGTH) {
     return { error: `The path is longer than ${MAX_PATH_LENGTH} characters; give a shorter path.` };
   }

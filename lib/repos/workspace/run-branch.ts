@@ -34,26 +34,37 @@ export async function prepareRunBranch(scope: Scope): Promise<RunRepository> {
     if (!project) throw new Error("The run's project is gone.");
     const { repo, origin } = await ensureRepository(tx, scope.orgId, project);
     const number = run.number ?? (await nextRunNumber(tx, scope.orgId, project.id));
-    const branch = run.branch ?? runBranchName(number, run.goal);
-    const ref = branchRef(branch);
-    let head = await resolveCommit(origin, ref);
-    if (!head) {
-      let start: string | null;
-      if (run.forkedFromTaskId) {
-        const [task] = await tx
-          .select({ sha: runTasks.commitSha })
-          .from(runTasks)
-          .where(and(eq(runTasks.orgId, scope.orgId), eq(runTasks.id, run.forkedFromTaskId)));
-        start = task?.sha ?? null;
-        if (!start) throw new Error("The task this run was forked from has no commit.");
-      } else {
-        start = await resolveCommit(origin, branchRef(repo.defaultBranch));
-        if (!start) throw new Error(`The default branch ${repo.defaultBranch} has no commit.`);
+    let start: string;
+    if (run.forkedFromTaskId) {
+      const [task] = await tx
+        .select({ sha: runTasks.commitSha })
+        .from(runTasks)
+        .where(and(eq(runTasks.orgId, scope.orgId), eq(runTasks.id, run.forkedFromTaskId)));
+      if (!task?.sha) throw new Error("The task this run was forked from has no commit.");
+      start = task.sha;
+    } else {
+      const tip = await resolveCommit(origin, branchRef(repo.defaultBranch));
+      if (!tip) throw new Error(`The default branch ${repo.defaultBranch} has no commit.`);
+      start = tip;
+    }
+    // A branch of that name that this run did not make (an imported repository may hold run
+    // branches another instance pushed) is never adopted: the run takes the next free name.
+    const wanted = run.branch ?? runBranchName(number, run.goal);
+    let branch = wanted;
+    let head: string | null = null;
+    for (let n = 2; ; n++) {
+      head = await resolveCommit(origin, branchRef(branch));
+      if (!head) {
+        // "" as the old value: create only if absent; a concurrent creator wins and is kept.
+        await gitBare(origin, ["update-ref", branchRef(branch), start, ""], { okCodes: [128, 1] });
+        head = await resolveCommit(origin, branchRef(branch));
+        if (!head) throw new Error(`Could not create the run branch ${branch}.`);
+        break;
       }
-      // "" as the old value: create only if absent; a concurrent creator wins and is kept.
-      await gitBare(origin, ["update-ref", ref, start, ""], { okCodes: [128, 1] });
-      head = await resolveCommit(origin, ref);
-      if (!head) throw new Error(`Could not create the run branch ${branch}.`);
+      // Ours: this step already ran (the base is recorded), or it made the ref and then crashed.
+      if (run.baseCommit || head === start) break;
+      if (n > 50) throw new Error(`No free branch name for this run near ${wanted}.`);
+      branch = `${wanted}-${n}`;
     }
     // Nothing is merged before this step, so the head is where the branch started.
     const baseCommit = run.baseCommit ?? head;

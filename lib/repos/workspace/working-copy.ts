@@ -166,7 +166,8 @@ export async function conflictStart(
   files: string[],
   ref: string,
 ): Promise<string> {
-  const message = `DafnckMachine merge conflict\n\n${files.map((f) => `Conflict: ${f}`).join("\n")}\nDm-Base: ${head}\n`;
+  // The base first, and names quoted: a file name can hold a newline, never a second base line.
+  const message = `DafnckMachine merge conflict\n\nDm-Base: ${head}\n${files.map((f) => `Conflict: ${JSON.stringify(f)}`).join("\n")}\n`;
   const { stdout } = await gitBare(origin, ["commit-tree", tree, "-p", head, "-p", snapshot, "-F", "-"], {
     input: message,
     env: SNAPSHOT_DATES,
@@ -179,5 +180,11 @@ export async function conflictStart(
 /** The files a conflict start commit names. */
 export async function conflictFilesOf(origin: string, commit: string): Promise<string[]> {
   const { stdout } = await gitBare(origin, ["cat-file", "commit", commit]);
-  return [...stdout.matchAll(/^Conflict: (.+)$/gm)].map((m) => m[1] as string);
+  return [...stdout.matchAll(/^Conflict: (".*")$/gm)].flatMap((m) => {
+    try {
+      return [JSON.parse(m[1] as string) as string];
+    } catch {
+      return [];
+    }
+  });
 }

@@ -11,18 +11,18 @@ import type { RunScope } from "./types";
  * agents read those with their tools), and for the reviewer the task's changes as a patch.
  */
 
-/** Maps are a function of the commit: built once per process and commit, however many tasks ask. */
+/** Maps are a function of the repository and commit: built once per process, however many tasks ask. */
 const maps = new Map<string, Promise<string>>();
 const MAX_CACHED_MAPS = 64;
 
-function cached(commit: string, build: () => Promise<string>): Promise<string> {
-  const hit = maps.get(commit);
+function cached(key: string, build: () => Promise<string>): Promise<string> {
+  const hit = maps.get(key);
   if (hit) return hit;
   const made = build().catch((error: unknown) => {
-    maps.delete(commit);
+    maps.delete(key);
     throw error;
   });
-  maps.set(commit, made);
+  maps.set(key, made);
   if (maps.size > MAX_CACHED_MAPS) maps.delete(maps.keys().next().value as string);
   return made;
 }
@@ -31,7 +31,7 @@ function cached(commit: string, build: () => Promise<string>): Promise<string> {
 export async function runRepositoryMap(scope: RunScope): Promise<string> {
   const repo = await runRepository(scope);
   const head = (await resolveCommit(repo.origin, `refs/heads/${repo.branch}`)) ?? repo.baseCommit;
-  return cached(head, async () => {
+  return cached(`${repo.origin}@${head}`, async () => {
     const dir = workingCopyPath(scope.orgId, repo.projectId, `map-${scope.runId}`);
     const ws = await openWorkingCopy(repo.origin, dir, { base: head, from: head });
     return renderRepoMap(await buildRepoMap(ws.dir));
@@ -47,8 +47,8 @@ export async function attemptRepositoryMap(
   taskId: string,
   state: { base: string; start: string },
 ): Promise<string> {
-  return cached(state.start, async () => {
-    const repo = await runRepository(scope);
+  const repo = await runRepository(scope);
+  return cached(`${repo.origin}@${state.start}`, async () => {
     const dir = taskWorkingCopy(scope, repo.projectId, taskId);
     const ws = await openWorkingCopy(repo.origin, dir, { base: state.base, from: state.start });
     return renderRepoMap(await buildRepoMap(ws.dir));
