@@ -188,7 +188,8 @@ export async function fetchAll(
       ],
       {
         // Always keep the received pack (never explode it into loose objects), so its size is what is watched.
-        config: { ...remoteConfig(remote, token), "fetch.unpackLimit": "1" },
+        // Objects are checked as they arrive (malformed trees, `.git` path tricks, bad modes).
+        config: { ...remoteConfig(remote, token), "fetch.unpackLimit": "1", "fetch.fsckObjects": "true" },
         timeoutMs: opts.timeoutMs ?? FETCH_TIMEOUT_MS,
         signal: abort.signal,
       },
