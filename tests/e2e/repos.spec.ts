@@ -127,7 +127,10 @@ test("a feature build on an imported repository commits per task, shows its chan
   // Changes: the branch against its base.
   await owner.goto(runPath);
   // The run's Changes tab (the artifact viewer has its own, for versions).
-  await owner.getByRole("tab", { name: /changes/i }).first().click();
+  await owner
+    .getByRole("tab", { name: /changes/i })
+    .first()
+    .click();
   await expect(owner.getByText("README.md").first()).toBeVisible({ timeout: 30_000 });
   await expect(owner.getByText(/\+\d+/).first()).toBeVisible();
 
