@@ -131,6 +131,19 @@ export async function snapshotWorkingCopy(
 }
 
 /** Adds files to a snapshot without a working copy (plumbing in the origin). */
+/** Whether a parent folder of `file` exists in `commit` as something other than a folder. */
+async function blockedByNonFolder(origin: string, commit: string, file: string): Promise<boolean> {
+  const parts = file.split("/").slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const dir = parts.slice(0, i).join("/");
+    const { stdout } = await gitBare(origin, ["ls-tree", "--full-tree", commit, "--", dir]);
+    const mode = stdout.split(" ")[0];
+    if (!stdout.trim()) return false;
+    if (mode !== "040000") return true;
+  }
+  return false;
+}
+
 export async function snapshotWithFiles(
   origin: string,
   state: AttemptState,
@@ -141,6 +154,9 @@ export async function snapshotWithFiles(
   try {
     await gitBare(origin, ["read-tree", state.from], { env });
     for (const file of files) {
+      // A folder of the path that is a file or a symlink in the tree (an imported repository can
+      // hold `docs -> /etc`) is not replaced: that document stays an artifact only.
+      if (await blockedByNonFolder(origin, state.from, file.path)) continue;
       const { stdout: blob } = await gitBare(origin, ["hash-object", "-w", "--stdin"], {
         input: file.content,
       });

@@ -89,6 +89,31 @@ describe("task working copies", () => {
     expect((await gitBare(o, ["show", `${sha}:docs/prd/x.md`])).stdout).toBe("PRD");
     expect((await gitBare(o, ["show", `${sha}:README.md`])).stdout).toContain("# Title");
   });
+
+  it("leaves a document out rather than replace a docs entry that is a symlink or a file", async () => {
+    const { dir: o, head } = await origin();
+    // An imported tree whose `docs` is a symlink to /etc.
+    const { stdout: link } = await gitBare(o, ["hash-object", "-w", "--stdin"], { input: "/etc" });
+    const { stdout: readme } = await gitBare(o, ["rev-parse", `${head}:README.md`]);
+    const { stdout: tree } = await gitBare(o, ["mktree"], {
+      input: `120000 blob ${link.trim()}\tdocs\n100644 blob ${readme.trim()}\tREADME.md\n`,
+    });
+    const { stdout: commit } = await gitBare(o, ["commit-tree", tree.trim(), "-p", head, "-m", "docs link"]);
+    const from = commit.trim();
+    const sha = await snapshotWithFiles(
+      o,
+      { base: from, from },
+      [
+        { path: "docs/prd/x.md", content: "PRD" },
+        { path: "notes/y.md", content: "kept" },
+      ],
+      `refs/dm/task/${runId}/${randomUUID()}`,
+    );
+    const { stdout: listing } = await gitBare(o, ["ls-tree", "-r", sha]);
+    expect(listing).toMatch(/^120000 blob \S+\tdocs$/m);
+    expect(listing).not.toContain("docs/prd");
+    expect((await gitBare(o, ["show", `${sha}:notes/y.md`])).stdout).toBe("kept");
+  });
 });
 
 describe("merging accepted tasks", () => {

@@ -252,8 +252,12 @@ export async function finishWork(
   const env = await loadEnvironment(scope);
   // The attempt's work becomes the task's work (what a merge takes), with the reply document
   // of an agent that answered in text; written before the result, the same commit on a re-run.
-  if (ws && turn.kind === "done") {
-    const task = await inTenant(scope, (tx) => loadTask(tx, scope, taskId));
+  // Only while the attempt is still the task's current one: a worker that stalled past its step
+  // (the step reclaimed, the task moved on) must not overwrite a later attempt's work.
+  const current =
+    ws && turn.kind === "done" ? await inTenant(scope, (tx) => loadTask(tx, scope, taskId)) : null;
+  if (ws && turn.kind === "done" && current?.status === "in_progress" && current.attempts < attempt) {
+    const task = current;
     const reply = !turn.artifactId && turn.text.trim() && expected && isKind(expected);
     const files = reply && task ? [{ path: artifactFilePath(expected, task.title), content: turn.text }] : [];
     await recordTaskWork(scope, taskId, ws, turn.snapshot, files);
