@@ -1,4 +1,5 @@
 export * from "./auth";
+export * from "./checks";
 export * from "./engine";
 export * from "./organizations";
 export * from "./projects";

@@ -29,6 +29,9 @@ export const projectRepositories = pgTable(
     testCommand: text("test_command"),
     buildCommand: text("build_command"),
     installCommand: text("install_command"),
+    lintCommand: text("lint_command"),
+    /** The container image the docker sandbox runs this project's commands in (default from env). */
+    sandboxImage: text("sandbox_image"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -38,6 +38,8 @@ export const orgAiSettings = pgTable(
     defaultTokenBudget: integer("default_token_budget").notNull().default(200_000),
     maxConcurrentRuns: integer("max_concurrent_runs").notNull().default(2),
     standards: text("standards").notNull().default(""),
+    /** Lets the install step (e.g. `npm ci`) reach the network before the offline checks; audited. */
+    installWithNetwork: boolean("install_with_network").notNull().default(false),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   () => [tenantPolicy("org_ai_settings")],

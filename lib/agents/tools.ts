@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  EXEC_TOOL_NAMES,
+  type ExecToolName,
+  execToolDescriptions,
+  execToolInputSchemas,
+} from "@/lib/checks/tools/schemas";
 import { repoToolDescriptions, repoToolInputSchemas } from "@/lib/repos/tools/schemas";
 import { REPO_TOOL_NAMES, type RepoToolName } from "@/lib/repos/tools/types";
 import { TASK_PRIORITIES } from "@/lib/runs/plan";
@@ -23,15 +29,19 @@ export const RUN_TOOL_NAMES = [
 export type RunToolName = (typeof RUN_TOOL_NAMES)[number];
 
 /**
- * Every tool an agent definition may grant: the run's tools, then the repository tools
- * (`lib/repos/tools`, bound to the task's working tree).
+ * Every tool an agent definition may grant: the run's tools, the repository tools
+ * (`lib/repos/tools`, bound to the task's working tree), then the execution tools
+ * (`lib/checks/tools`, commands and checks in the sandbox on that tree).
  */
-export const AGENT_TOOL_NAMES = [...RUN_TOOL_NAMES, ...REPO_TOOL_NAMES] as const;
+export const AGENT_TOOL_NAMES = [...RUN_TOOL_NAMES, ...REPO_TOOL_NAMES, ...EXEC_TOOL_NAMES] as const;
 
 export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
 
 export const isRepoToolName = (name: string): name is RepoToolName =>
   (REPO_TOOL_NAMES as readonly string[]).includes(name);
+
+export const isExecToolName = (name: string): name is ExecToolName =>
+  (EXEC_TOOL_NAMES as readonly string[]).includes(name);
 
 export const isRunToolName = (name: string): name is RunToolName =>
   (RUN_TOOL_NAMES as readonly string[]).includes(name);
@@ -129,6 +139,7 @@ export const agentToolInputSchemas = {
       .describe("Suggested answers, if any."),
   }),
   ...repoToolInputSchemas,
+  ...execToolInputSchemas,
 } as const satisfies Record<AgentToolName, z.ZodType>;
 
 export type AgentToolInput<T extends AgentToolName> = z.infer<(typeof agentToolInputSchemas)[T]>;
@@ -146,4 +157,5 @@ export const agentToolDescriptions: Record<AgentToolName, string> = {
   request_human_input:
     "Ask the team a question and pause this task until someone answers. Use only when you cannot proceed responsibly without the answer.",
   ...repoToolDescriptions,
+  ...execToolDescriptions,
 };

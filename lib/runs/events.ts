@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHECK_KINDS, CHECK_SCOPES, CHECK_STATUSES, SANDBOX_DRIVER_NAMES } from "@/lib/checks/kinds";
 import { TASK_PRIORITIES } from "./plan";
 import { TASK_STATUSES } from "./schedule";
 
@@ -153,6 +154,60 @@ export const runEventSchema = z.discriminatedUnion("type", [
     remote: z.string(),
     sha: z.string(),
     pullRequestUrl: z.string().nullable(),
+  }),
+  /**
+   * A command run in the sandbox (an agent's run_command, or one check): started, its output in
+   * chunks as it comes (bounded; the check keeps the full head and tail), and how it ended.
+   */
+  z.object({
+    type: z.literal("command.started"),
+    execId: z.string(),
+    taskId: z.string().nullable(),
+    agentSlug: z.string().nullable(),
+    command: z.string(),
+    purpose: z.enum(["command", "check"]),
+    kind: z.enum(CHECK_KINDS).optional(),
+    driver: z.enum(SANDBOX_DRIVER_NAMES),
+    network: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("command.output"),
+    execId: z.string(),
+    taskId: z.string().nullable(),
+    chunk: z.string(),
+  }),
+  z.object({
+    type: z.literal("command.finished"),
+    execId: z.string(),
+    taskId: z.string().nullable(),
+    exitCode: z.number().int().nullable(),
+    /** exited, or the limit that stopped it (wall_time, cpu_time, memory, processes, output). */
+    outcome: z.string(),
+    durationMs: z.number().nonnegative(),
+    outputBytes: z.number().int().nonnegative(),
+    truncated: z.boolean(),
+  }),
+  /** A check stored on a commit (see db/schema/checks.ts). */
+  z.object({
+    type: z.literal("check.recorded"),
+    checkId: z.string(),
+    taskId: z.string().nullable(),
+    attempt: z.number().int().nullable(),
+    scope: z.enum(CHECK_SCOPES),
+    kind: z.enum(CHECK_KINDS),
+    command: z.string(),
+    status: z.enum(CHECK_STATUSES),
+    exitCode: z.number().int().nullable(),
+    durationMs: z.number().nonnegative(),
+    passed: z.number().int().nonnegative().nullable(),
+    failed: z.number().int().nonnegative().nullable(),
+    commitSha: z.string().nullable(),
+  }),
+  /** This host cannot execute code (no bubblewrap or Docker): the run goes on without execution. */
+  z.object({
+    type: z.literal("sandbox.unavailable"),
+    taskId: z.string().nullable(),
+    message: z.string(),
   }),
   z.object({
     type: z.literal("insight"),

@@ -33,6 +33,10 @@ const DEFAULT_TOOL_GUIDANCE: Record<AgentToolName, string> = {
   delete_file: "delete a file your task makes obsolete, never to start over.",
   move_file: "move or rename a file (then fix the imports that point to it).",
   diff: "review your own changes against the task's starting point before you finish.",
+  run_command:
+    "run a command in the sandbox to explore or debug (run a script, reproduce a failure); there is no network, so install nothing.",
+  run_checks:
+    "run the project's checks after changing code and before you finish; when one fails, read its output, fix the cause and run them again. Your task is accepted only when they pass on your commit.",
 };
 
 /** Where documents go in the repository, for agents that work in it. */

@@ -1,3 +1,4 @@
+import { EXEC_TOOL_NAMES } from "@/lib/checks/tools/schemas";
 import { READ_ONLY_REPO_TOOLS, REPO_TOOL_NAMES } from "@/lib/repos/tools/types";
 import type { AgentToolName } from "../tools";
 
@@ -13,7 +14,8 @@ export const READ_TOOLS: readonly AgentToolName[] = [...RUN_READ_TOOLS, ...READ_
 
 /**
  * What every artifact-producing specialist needs: its artifacts, and the repository to read and
- * change (code, tests, and its documents as `docs/...` files).
+ * change (code, tests, and its documents as `docs/...` files), and the sandbox to run commands and
+ * the project's checks in.
  */
 export const DOCUMENT_TOOLS: readonly AgentToolName[] = [
   ...RUN_READ_TOOLS,
@@ -21,6 +23,7 @@ export const DOCUMENT_TOOLS: readonly AgentToolName[] = [
   "revise_artifact",
   "record_insight",
   ...REPO_TOOL_NAMES,
+  ...EXEC_TOOL_NAMES,
 ];
 
 /** A specialist who reviews (code, security) and writes only its report: the repository read-only. */
