@@ -40,3 +40,8 @@ export const approvalDecided = eventType("runs/approval.decided", {
 export const taskRetryRequested = eventType("runs/task.retry-requested", {
   schema: z.object({ ...runScope, taskId: z.uuid() }),
 });
+
+/** Run the project's checks on the head of its default branch (a member asked, on the project page). */
+export const projectChecksRequested = eventType("repos/checks.requested", {
+  schema: z.object({ orgId: z.uuid(), projectId: z.uuid(), requestId: z.uuid() }),
+});

@@ -1,7 +1,14 @@
 import { agentRun } from "./functions/agent-run";
 import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
+import { projectChecks } from "./functions/project-checks";
 import { recheckSsoDomains } from "./functions/recheck-sso-domains";
 
 /** Every background function, served at /api/inngest. A function missing here never runs. */
-export const functions = [cleanupAuthRecords, agentRun, approvalOutboxSweep, recheckSsoDomains];
+export const functions = [
+  cleanupAuthRecords,
+  agentRun,
+  approvalOutboxSweep,
+  recheckSsoDomains,
+  projectChecks,
+];

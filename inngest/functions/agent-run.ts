@@ -24,6 +24,12 @@ import {
   sweepMerges,
 } from "@/lib/runs/execute/repo-work";
 import {
+  type BranchCheckResult,
+  branchChecks,
+  type GateResult,
+  gateTaskChecks,
+} from "@/lib/runs/execute/task-checks";
+import {
   type AgentPrompt,
   applyApproval,
   approvalState,
@@ -48,6 +54,7 @@ import {
 } from "@/lib/runs/execute/types";
 import type { Plan } from "@/lib/runs/plan";
 import { DEFAULT_MAX_PARALLEL } from "@/lib/runs/schedule";
+import { resolveSandbox } from "@/lib/sandbox/resolve-sandbox";
 import { inngest } from "../client";
 import { approvalDecided, runRequested } from "../events";
 
@@ -67,6 +74,7 @@ const DEFAULT_DEPS: Required<RunDeps> = {
   approvalPolls: 168,
   runStep: (_id, body) => body(),
   modelCallTimeoutMs: 120_000,
+  sandbox: () => resolveSandbox(),
 };
 
 /** Budget and cancellation end a model step normally (as data), so the step is not retried. */
@@ -132,7 +140,17 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           const past = [...history];
           const place = ws && from ? { attempt: ws.attempt, n, base: ws.base, from } : undefined;
           const call = (await run(`${prefix}-call-${n}`, (key) =>
-            callAgent(scope, resolve, subject, prompt, past, key, deps.modelCallTimeoutMs, place),
+            callAgent(
+              scope,
+              resolve,
+              subject,
+              prompt,
+              past,
+              key,
+              deps.modelCallTimeoutMs,
+              place,
+              deps.sandbox,
+            ),
           )) as CallResult;
           calls.push(call);
           if (call.kind !== "message" || !call.wantsMore) break;
@@ -196,6 +214,7 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         task: { id: string; attempts: number; needsApproval: boolean },
       ) => {
         let reasons: string[] = [];
+        let checksFailed = false;
         for (let tries = 0; tries < MAX_TASK_ATTEMPTS; tries++) {
           const attempt = task.attempts + tries + 1;
           const id = `r${round}-${task.id}-a${attempt}`;
@@ -225,10 +244,20 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
               finishWork(scope, task.id, attempt, turn, prepared.expected, key, ws),
             )) as WorkResult;
             if (work.kind !== "review") return work.kind as TaskOutcome;
-            const artifactId = work.artifactId;
-            review = (await run(`review-${id}`, (key) =>
-              reviewAttempt(scope, resolve, task.id, artifactId, attempt, key),
-            )) as ReviewResult;
+            // The gate: code changed → the project's checks on the attempt's commit, before and
+            // regardless of the reviewer; a failure goes straight back to the agent.
+            const gate = (await run(`check-${id}`, (key) =>
+              gateTaskChecks(scope, task.id, attempt, key, deps.sandbox),
+            )) as GateResult;
+            if (gate.kind === "cancelled") return "cancelled" as TaskOutcome;
+            if (gate.kind === "failed") {
+              review = { kind: "verdict", verdict: "fail", reasons: [gate.feedback], checksFailed: true };
+            } else {
+              const artifactId = work.artifactId;
+              review = (await run(`review-${id}`, (key) =>
+                reviewAttempt(scope, resolve, task.id, artifactId, attempt, key),
+              )) as ReviewResult;
+            }
           } catch (error) {
             // A task that cannot be worked fails itself, not the run; the others go on.
             const reason = `The agent could not finish: ${reasonOf(error)}`;
@@ -236,6 +265,7 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
             return "failed" as TaskOutcome;
           }
           if (review.kind !== "verdict") return review.kind as TaskOutcome;
+          checksFailed = review.checksFailed === true;
           if (review.verdict === "pass") {
             // A gated result is merged once a person approves it (the sweep before the next round).
             if (task.needsApproval) {
@@ -271,7 +301,7 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         }
         const finalReasons = reasons;
         await run(`escalate-r${round}-${task.id}`, (key) =>
-          requestApproval(scope, task.id, "escalation", finalReasons, key),
+          requestApproval(scope, task.id, checksFailed ? "checks" : "escalation", finalReasons, key),
         );
         return "waiting" as TaskOutcome;
       };
@@ -372,6 +402,18 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
       }
       final ??= { status: "failed", reason: "The run did not settle within its scheduling limit." };
 
+      // (d) The run branch's checks on the merged result, once; the final reason says whether it
+      // is green. A check that cannot run does not undo the work.
+      if (final.status === "completed") {
+        try {
+          const checked = (await run("branch-checks", (key) =>
+            branchChecks(scope, key, deps.sandbox),
+          )) as BranchCheckResult;
+          final = { ...final, reason: checked.summary };
+        } catch (error) {
+          final = { ...final, reason: `The run branch's checks could not run: ${reasonOf(error)}` };
+        }
+      }
       // (e) The summary, then the final status — the last event of the run. A summary the model
       // cannot write does not undo the work; the reason says it is missing.
       if (final.status !== "budget_exhausted") {

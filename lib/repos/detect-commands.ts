@@ -45,7 +45,13 @@ export function directorySource(dir: string): ManifestSource {
 
 /** Manifests at a branch of a bare repository, read with git (no checkout). */
 export function branchSource(gitDir: string, branch: string): ManifestSource {
-  const ref = (name: string) => `refs/heads/${branch}:${name}`;
+  return revisionSource(gitDir, `refs/heads/${branch}`);
+}
+
+/** Manifests at a revision (a commit id or a full ref) of a bare origin. */
+export function revisionSource(gitDir: string, revision: string): ManifestSource {
+  if (revision.startsWith("-") || revision.includes(":")) throw new Error("bad revision");
+  const ref = (name: string) => `${revision}:${name}`;
   return {
     async read(name) {
       const { stdout: type, code } = await gitBare(gitDir, ["cat-file", "-t", ref(name)], { okCodes: [128] });

@@ -2,12 +2,13 @@ import type { ModelMessage } from "ai";
 import { ORCHESTRATOR_SLUG } from "@/lib/agents/catalog";
 import type { Workspace } from "@/lib/repos/tools/types";
 import { openWorkingCopy, snapshotWorkingCopy } from "@/lib/repos/workspace/working-copy";
+import type { SandboxAvailability } from "@/lib/sandbox/types";
 import { streamModelCall } from "./agent-call";
 import { toRunFailure } from "./failure";
 import { once, type StepKey, storedResult } from "./once";
 import { callRef, runRepository, taskWorkingCopy } from "./repo-work";
 import { agentOf, inTenant, loadEnvironment, loadTask, type TaskRow } from "./state";
-import { bindTools, type ToolOutcome } from "./tools";
+import { bindTools, type ExecBinding, type ToolOutcome } from "./tools";
 import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
 
 /**
@@ -64,6 +65,7 @@ export async function callAgent(
   key: StepKey,
   timeoutMs: number,
   place?: CallWorkspace,
+  sandbox?: () => Promise<SandboxAvailability>,
 ): Promise<CallResult> {
   const stored = await storedResult<CallResult>(scope, key);
   if (stored) return stored.result;
@@ -82,12 +84,14 @@ export async function callAgent(
   const outcome: ToolOutcome = { artifactId: null, questionApprovalId: null };
   let workspace: Workspace | undefined;
   let origin = "";
+  let exec: ExecBinding | undefined;
   if (task && place) {
     const repo = await runRepository(scope);
     origin = repo.origin;
     workspace = await openWorkingCopy(origin, taskWorkingCopy(scope, repo.projectId, task.id), place);
+    if (sandbox) exec = { projectId: repo.projectId, branch: repo.branch, attempt: place.attempt, sandbox };
   }
-  const tools = bindTools({ scope, env, task, agentSlug: slug, granted, outcome, key, workspace });
+  const tools = bindTools({ scope, env, task, agentSlug: slug, granted, outcome, key, workspace, exec });
   const model = await resolve(scope.orgId, agent.modelTier, agent);
   try {
     const out = await streamModelCall(

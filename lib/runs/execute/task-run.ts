@@ -29,6 +29,7 @@ import {
   type TaskRow,
   toRef,
 } from "./state";
+import { attemptChecksText } from "./task-checks";
 import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
 
 type StatusExtra = { reason?: string; attempts?: number; from?: TaskStatus[] };
@@ -325,7 +326,8 @@ async function saveReply(
 }
 
 export type ReviewResult =
-  | { kind: "verdict"; verdict: "pass" | "fail"; reasons: string[] }
+  /** `checksFailed`: the project's checks failed on the attempt's commit (the reviewer was not asked). */
+  | { kind: "verdict"; verdict: "pass" | "fail"; reasons: string[]; checksFailed?: boolean }
   | { kind: "budget" }
   | { kind: "cancelled" };
 
@@ -352,8 +354,13 @@ export async function reviewAttempt(
     return { task: await loadTask(tx, scope, taskId), tasks: await loadTasks(tx, scope), subject: art };
   });
   if (task?.status !== "review") return { kind: "cancelled" };
-  // Work done in the repository is reviewed as a patch: with the artifact, or as the subject itself.
-  const changes = await taskChanges(scope, taskId);
+  // Work done in the repository is reviewed as a patch (with the artifact, or as the subject
+  // itself), beside the results of the project's checks on the attempt's commit.
+  const [patch, checkText] = await Promise.all([
+    taskChanges(scope, taskId),
+    attemptChecksText(scope, taskId, attempt),
+  ]);
+  const changes = patch && checkText ? `${patch}\n\n${checkText}` : patch;
   const reviewed = subject
     ? {
         ...toRef(subject, task.key),
@@ -436,7 +443,7 @@ export async function reviewAttempt(
 export async function requestApproval(
   scope: RunScope,
   taskId: string,
-  kind: "gate" | "escalation",
+  kind: "gate" | "escalation" | "checks",
   reasons: string[],
   key: StepKey,
 ): Promise<string> {
@@ -448,11 +455,15 @@ export async function requestApproval(
     const title =
       kind === "gate"
         ? `${gate?.title ?? "Approve the result"}: ${task.title}`
-        : `Review failed: ${task.title}`;
+        : kind === "checks"
+          ? `Checks failed: ${task.title}`
+          : `Review failed: ${task.title}`;
     const prompt =
       kind === "gate"
         ? `${gate?.description ?? "A person accepts this result before work builds on it."}\nApprove to let dependent tasks start; reject with a comment to fail the task.`
-        : `The reviewer failed this task after ${task.attempts} attempts:\n${reasons.map((r) => `- ${r}`).join("\n")}\nApprove to accept the result as it is, or reject with a comment to fail the task.`;
+        : kind === "checks"
+          ? `The project's checks still fail on this task's commit after ${task.attempts} attempts. The last failure:\n${reasons.join("\n")}\nApprove to accept the result as it is (its checks stay red), or reject with a comment to fail the task.`
+          : `The reviewer failed this task after ${task.attempts} attempts:\n${reasons.map((r) => `- ${r}`).join("\n")}\nApprove to accept the result as it is, or reject with a comment to fail the task.`;
     const [row] = await tx
       .insert(approvals)
       .values({

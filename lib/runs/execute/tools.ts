@@ -1,12 +1,19 @@
 import { type ToolSet, tool } from "ai";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { approvals, artifacts, runTasks } from "@/db/schema";
-import { agentToolDescriptions, agentToolInputSchemas, isRunToolName } from "@/lib/agents/tools";
+import {
+  agentToolDescriptions,
+  agentToolInputSchemas,
+  isExecToolName,
+  isRunToolName,
+} from "@/lib/agents/tools";
+import { createExecTools } from "@/lib/checks/tools/bind";
 import { createRepoTools, isRefusal } from "@/lib/repos/tools";
 import { REPO_TOOL_NAMES, type RepoFileChange, type Workspace } from "@/lib/repos/tools/types";
 import { writeRepoFile } from "@/lib/repos/tools/write-tools";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import type { TaskSnapshot } from "@/lib/runs/events";
+import type { SandboxAvailability } from "@/lib/sandbox/types";
 import { derivedId, once, type StepKey } from "./once";
 import { artifactFilePath } from "./repo-work";
 import {
@@ -17,6 +24,14 @@ import {
   type TaskRow,
 } from "./state";
 import type { RunScope } from "./types";
+
+/** The sandbox and the repository a task's execution tools work with. */
+export type ExecBinding = {
+  projectId: string;
+  branch: string;
+  attempt: number;
+  sandbox: () => Promise<SandboxAvailability>;
+};
 
 /** What an agent did through its tools during one attempt, read back by the task step. */
 export type ToolOutcome = {
@@ -80,6 +95,8 @@ export function bindTools(args: {
   key: StepKey;
   /** The task's working copy, when the call has one. */
   workspace?: Workspace;
+  /** Where the working copy's commands run (the execution tools), when the call has one. */
+  exec?: ExecBinding;
 }): ToolSet {
   const { scope, env, task, agentSlug, outcome, key, workspace } = args;
   let writes = 0;
@@ -381,9 +398,28 @@ export function bindTools(args: {
           },
         })
       : null;
+  const execNames = args.granted.filter(isExecToolName);
+  const exec =
+    workspace && task && args.exec && execNames.length
+      ? createExecTools(
+          {
+            scope,
+            projectId: args.exec.projectId,
+            branch: args.exec.branch,
+            taskId: task.id,
+            attempt: args.exec.attempt,
+            agentSlug,
+            workspace,
+            key,
+            sandbox: args.exec.sandbox,
+          },
+          execNames,
+        )
+      : {};
   const agentTools = args.granted.filter(isRunToolName);
   return Object.fromEntries([
     ...agentTools.map((name) => [name, all[name]] as const),
     ...(repo ? repoNames.map((name) => [name, repo[name as keyof typeof repo]] as const) : []),
+    ...Object.entries(exec),
   ]) as ToolSet;
 }

@@ -1,5 +1,6 @@
 import type { ModelTier } from "@/lib/agents/schema";
 import type { ResolvedModel } from "@/lib/ai/providers";
+import type { SandboxAvailability } from "@/lib/sandbox/types";
 
 /** Every execution helper works on one run of one organization; every query filters by both. */
 export type RunScope = { orgId: string; runId: string };
@@ -27,6 +28,8 @@ export type RunDeps = {
   runStep?: (stepId: string, body: () => Promise<unknown>) => Promise<unknown>;
   /** Each model call is aborted after this long, so no step outlasts a serverless request. */
   modelCallTimeoutMs?: number;
+  /** Where agents' commands and the checks run (the host's sandbox by default). */
+  sandbox?: () => Promise<SandboxAvailability>;
 };
 
 /** A model call was refused because the run's token budget is spent. */
