@@ -104,6 +104,27 @@ const schema = z.object({
   INNGEST_DEV: optionalString,
   // Comma-separated emails of the instance's operators (the /admin pages).
   INSTANCE_ADMIN_EMAILS: optionalString,
+  // Where agents' commands and checks run (lib/sandbox): auto = bubblewrap if it works here, else
+  // Docker if an engine answers, else none (execution refused, runs go on without it).
+  SANDBOX_DRIVER: optionalString.pipe(
+    z
+      .enum(["auto", "bubblewrap", "docker", "none"], {
+        message: 'SANDBOX_DRIVER must be "auto", "bubblewrap", "docker" or "none"',
+      })
+      .default("auto"),
+  ),
+  // The docker driver's default image (a project may set its own).
+  SANDBOX_DOCKER_IMAGE: optionalString,
+  // Runs agents' code directly on this machine, unsandboxed, as the app's user: single-user installs
+  // only. Every run page says so while it is on.
+  DANGEROUSLY_RUN_AGENT_CODE_ON_HOST: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+  // The docker CLI's daemon address and configuration (passed to the CLI only, never to a container).
+  DOCKER_HOST: optionalString,
+  DOCKER_CONTEXT: optionalString,
+  DOCKER_CONFIG: optionalString,
   // Model providers for the agent swarm (lib/ai/env-schema.ts); none set → the scripted demo model.
   ...aiEnvShape,
 });
@@ -252,4 +273,28 @@ export function githubApi(): { baseUrl: string; gitHost: string } {
   const baseUrl = (env().GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
   const host = new URL(baseUrl).hostname.toLowerCase();
   return { baseUrl, gitHost: host === "api.github.com" ? "github.com" : host };
+}
+
+/** The sandbox configuration (lib/sandbox/resolve-sandbox.ts). */
+export function sandboxSettings(): {
+  driver: "auto" | "bubblewrap" | "docker" | "none";
+  dockerImage: string | undefined;
+  runOnHost: boolean;
+} {
+  const e = env();
+  return {
+    driver: e.SANDBOX_DRIVER,
+    dockerImage: e.SANDBOX_DOCKER_IMAGE,
+    runOnHost: e.DANGEROUSLY_RUN_AGENT_CODE_ON_HOST,
+  };
+}
+
+/** What the docker CLI needs to find its daemon; the sandbox's docker driver passes only these. */
+export function dockerClientEnv(): Record<string, string> {
+  const e = env();
+  const out: Record<string, string> = {};
+  if (e.DOCKER_HOST) out.DOCKER_HOST = e.DOCKER_HOST;
+  if (e.DOCKER_CONTEXT) out.DOCKER_CONTEXT = e.DOCKER_CONTEXT;
+  if (e.DOCKER_CONFIG) out.DOCKER_CONFIG = e.DOCKER_CONFIG;
+  return out;
 }
