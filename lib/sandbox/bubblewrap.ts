@@ -75,6 +75,12 @@ export type BubblewrapArgsInput = {
   nproc?: number;
   layout?: RootEntry[];
   features?: BwrapFeatures;
+  /**
+   * The working tree is a git clone: its `.git` is hidden behind an empty read-only tmpfs, so a
+   * command cannot plant hooks or config (core.fsmonitor, filters) that the app's own git would
+   * run outside the sandbox when it snapshots the tree.
+   */
+  maskGit?: boolean;
 };
 
 /** bwrap's arguments (after the program name) for one command. Pure. */
@@ -84,6 +90,9 @@ export function bubblewrapArgs(input: BubblewrapArgsInput): string[] {
   if (input.network) args.push("--share-net");
   if (features.disableUserns) args.push("--disable-userns");
   args.push("--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID));
+  // Run as root, bwrap would keep every capability inside the sandbox's user namespace (enough to
+  // remount the read-only /usr writable, or unmount the .git mask): none are kept.
+  args.push("--cap-drop", "ALL");
   args.push("--hostname", "sandbox", "--die-with-parent", "--new-session");
   args.push("--ro-bind", "/usr", "/usr");
   for (const entry of input.layout ?? MERGED_USR_LAYOUT) {
@@ -96,6 +105,7 @@ export function bubblewrapArgs(input: BubblewrapArgsInput): string[] {
   if (features.tmpfsSize) args.push("--size", String(input.limits.memoryBytes));
   args.push("--tmpfs", "/tmp");
   args.push("--bind", input.dir, "/work");
+  if (input.maskGit) args.push("--tmpfs", "/work/.git", "--remount-ro", "/work/.git");
   // After every mount: the root (bwrap's own tmpfs) becomes read-only; /tmp and /work stay writable.
   args.push("--remount-ro", "/");
   args.push("--chdir", "/work", "--clearenv");
@@ -171,6 +181,7 @@ export function bubblewrapDriver(options: { bwrapPath?: string } = {}): SandboxD
           nproc,
           layout: hostRootLayout(),
           features,
+          maskGit: existsSync(path.join(dir, ".git")),
         });
         return await supervise({
           driver: "bubblewrap",
