@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { type AiEnv, aiEnvShape } from "@/lib/ai/env-schema";
+import { isDockerImageRef } from "@/lib/sandbox/image-ref";
 
 /**
  * The one module that reads `process.env`. Everything is optional in development so a fresh
@@ -104,6 +105,33 @@ const schema = z.object({
   INNGEST_DEV: optionalString,
   // Comma-separated emails of the instance's operators (the /admin pages).
   INSTANCE_ADMIN_EMAILS: optionalString,
+  // Code execution (lib/sandbox): which sandbox runs agents' commands and checks. auto picks
+  // bubblewrap, then Docker; none turns execution off (runs go on without it, labelled).
+  SANDBOX_DRIVER: optionalString.pipe(
+    z
+      .enum(["auto", "bubblewrap", "docker", "none"], {
+        message: 'SANDBOX_DRIVER must be "auto", "bubblewrap", "docker" or "none"',
+      })
+      .default("auto"),
+  ),
+  // The docker driver's image when a project names none (default: a Node + Python image).
+  SANDBOX_DOCKER_IMAGE: optionalString.pipe(
+    z
+      .string()
+      .refine(isDockerImageRef, "SANDBOX_DOCKER_IMAGE must be an image reference like node:20-bookworm")
+      .optional(),
+  ),
+  // Runs agents' commands directly on this server, with no sandbox at all. Only for a single-user
+  // install; every run page says so while it is set.
+  DANGEROUSLY_RUN_AGENT_CODE_ON_HOST: optionalString
+    .pipe(
+      z
+        .enum(["0", "1", "true", "false"], {
+          message: 'DANGEROUSLY_RUN_AGENT_CODE_ON_HOST must be "1", "true", "0" or "false"',
+        })
+        .optional(),
+    )
+    .transform((v) => v === "1" || v === "true"),
   // Model providers for the agent swarm (lib/ai/env-schema.ts); none set → the scripted demo model.
   ...aiEnvShape,
 });
