@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { type AiEnv, aiEnvShape } from "@/lib/ai/env-schema";
+import { isDockerImageRef } from "@/lib/sandbox/image-ref";
 
 /**
  * The one module that reads `process.env`. Everything is optional in development so a fresh
@@ -113,13 +114,23 @@ const schema = z.object({
       })
       .default("auto"),
   ),
-  // The docker driver's default image (a project may set its own).
-  SANDBOX_DOCKER_IMAGE: optionalString,
-  // Runs agents' code directly on this machine, unsandboxed, as the app's user: single-user installs
-  // only. Every run page says so while it is on.
-  DANGEROUSLY_RUN_AGENT_CODE_ON_HOST: z
-    .enum(["0", "1", "true", "false"])
-    .optional()
+  // The docker driver's image when a project names none (default: a Node + Python image).
+  SANDBOX_DOCKER_IMAGE: optionalString.pipe(
+    z
+      .string()
+      .refine(isDockerImageRef, "SANDBOX_DOCKER_IMAGE must be an image reference like node:20-bookworm")
+      .optional(),
+  ),
+  // Runs agents' commands directly on this server, with no sandbox at all. Only for a single-user
+  // install; every run page says so while it is set.
+  DANGEROUSLY_RUN_AGENT_CODE_ON_HOST: optionalString
+    .pipe(
+      z
+        .enum(["0", "1", "true", "false"], {
+          message: 'DANGEROUSLY_RUN_AGENT_CODE_ON_HOST must be "1", "true", "0" or "false"',
+        })
+        .optional(),
+    )
     .transform((v) => v === "1" || v === "true"),
   // The docker CLI's daemon address and configuration (passed to the CLI only, never to a container).
   DOCKER_HOST: optionalString,

@@ -33,6 +33,7 @@ export function AiSettingsForm({ orgSlug, settings }: { orgSlug: string; setting
   const [kind, setKind] = useState<string>(settings.provider?.kind ?? "instance");
   const [apiKey, setApiKey] = useState("");
   const [clearKey, setClearKey] = useState(false);
+  const [installNetwork, setInstallNetwork] = useState(settings.installWithNetwork);
   const provider = (settings.provider ?? {}) as ProviderFields;
   const needsConnection = kind !== "instance" && kind !== "demo";
   const storedKeyApplies = settings.hasKey && settings.provider?.kind === kind;
@@ -51,6 +52,7 @@ export function AiSettingsForm({ orgSlug, settings }: { orgSlug: string; setting
         defaultTokenBudget: form.get("defaultTokenBudget"),
         maxConcurrentRuns: form.get("maxConcurrentRuns"),
         standards: form.get("standards") ?? "",
+        installWithNetwork: installNetwork,
       }),
     onSuccess: (result) => {
       if (!result.ok) {
@@ -211,6 +213,30 @@ export function AiSettingsForm({ orgSlug, settings }: { orgSlug: string; setting
       >
         <Textarea id="ai-standards" name="standards" rows={8} defaultValue={settings.standards} />
       </FormField>
+      <fieldset className="grid gap-3 rounded-lg border p-4">
+        <legend className="px-1 font-medium text-sm">Code execution</legend>
+        <div className="flex items-start gap-3">
+          <Switch
+            id="ai-install-network"
+            checked={installNetwork}
+            onCheckedChange={setInstallNetwork}
+            aria-describedby="ai-install-network-hint"
+            aria-invalid={fieldErrors.installWithNetwork ? true : undefined}
+          />
+          <div className="grid gap-1">
+            <Label htmlFor="ai-install-network">Install dependencies with network</Label>
+            <p id="ai-install-network-hint" className="text-muted-foreground text-sm">
+              Before the offline checks, the project&apos;s install command (e.g.{" "}
+              <code className="font-mono">npm ci</code>) runs in the sandbox <strong>with</strong> network
+              access; everything else runs without network. Off: no command reaches the network, so
+              dependencies not already in the repository cannot be installed. Changes are audited.
+            </p>
+            {fieldErrors.installWithNetwork && (
+              <p className="text-destructive text-sm">{fieldErrors.installWithNetwork[0]}</p>
+            )}
+          </div>
+        </div>
+      </fieldset>
       <div>
         <SubmitButton pending={save.isPending} pendingText="Saving…">
           Save settings

@@ -35,6 +35,7 @@ const COMMANDS: { key: keyof ProjectCommands; label: string; placeholder: string
   { key: "installCommand", label: "Install command", placeholder: "npm ci" },
   { key: "testCommand", label: "Test command", placeholder: "npm test" },
   { key: "buildCommand", label: "Build command", placeholder: "npm run build" },
+  { key: "lintCommand", label: "Lint command", placeholder: "npm run lint" },
 ];
 
 const offline = () => toast.error("Could not reach the server. Check your connection and try again.");
@@ -56,9 +57,12 @@ function BranchAndCommands({ org, project, settings, readOnly }: Props) {
     installCommand: settings.commands.installCommand ?? "",
     testCommand: settings.commands.testCommand ?? "",
     buildCommand: settings.commands.buildCommand ?? "",
+    lintCommand: settings.commands.lintCommand ?? "",
   });
+  const [image, setImage] = useState(settings.sandboxImage ?? "");
   const save = useMutation({
-    mutationFn: () => updateRepositoryAction(org, { project, defaultBranch: branch, ...commands }),
+    mutationFn: () =>
+      updateRepositoryAction(org, { project, defaultBranch: branch, ...commands, sandboxImage: image }),
     onSuccess: (result) => {
       if (!result.ok) {
         if (!result.error.fieldErrors) toast.error(result.error.message);
@@ -142,6 +146,34 @@ function BranchAndCommands({ org, project, settings, readOnly }: Props) {
             </FormField>
           );
         })}
+        <FormField
+          label="Sandbox image"
+          htmlFor="repo-sandboxImage"
+          error={fieldErrors.sandboxImage}
+          hint={
+            <>
+              The container image the Docker sandbox runs this project&apos;s commands in (unused by
+              bubblewrap). Blank:{" "}
+              {settings.defaultSandboxImage ? (
+                <span className="font-mono">{settings.defaultSandboxImage}</span>
+              ) : (
+                "the instance's default Node + Python image"
+              )}
+              .
+            </>
+          }
+        >
+          <Input
+            id="repo-sandboxImage"
+            className="max-w-md font-mono"
+            maxLength={REPOSITORY_LIMITS.image}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder={settings.defaultSandboxImage ?? "node:20-bookworm"}
+            value={image}
+            onChange={(e) => setImage(e.target.value)}
+          />
+        </FormField>
       </fieldset>
       {!readOnly && (
         <div>

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveAiSettingsAction } from "@/app/(app)/[org]/settings/ai/actions";
 import { GET, PUT } from "@/app/api/orgs/[org]/ai-settings/route";
 import { getDb } from "@/db";
-import { orgAiSettings } from "@/db/schema";
+import { auditLogs, orgAiSettings } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto";
 import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
 import { setTestEnv } from "@/tests/support/env";
@@ -15,7 +15,7 @@ import { auditCount, errorOf, jsonRequest, routeArgs } from "@/tests/support/org
 import { INTERNAL_URLS, METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { actAs } from "@/tests/support/session";
 import { DEMO_MODEL_LABEL } from "./demo-label";
-import { describeRunModel, getOrgRunSettings, resolveRunModel } from "./org-settings";
+import { describeRunModel, getOrgRunSettings, installWithNetwork, resolveRunModel } from "./org-settings";
 
 const KEY = "sk-test-very-secret-key-0123456789";
 const settings = (overrides: Record<string, unknown> = {}) => ({
@@ -222,5 +222,94 @@ describe("an organization's model server URL", () => {
       maxRetries: 0,
     });
     await expect(redirected).rejects.toThrow(UNREACHABLE_MESSAGE);
+  });
+});
+
+describe("the install step's network (org setting)", () => {
+  const demo = (overrides: Record<string, unknown> = {}) =>
+    settings({ providerKind: "demo", apiKey: "", ...overrides });
+
+  async function networkAudits(orgId: string) {
+    const db = await getDb();
+    const rows = await db.select().from(auditLogs).where(eq(auditLogs.orgId, orgId));
+    return rows
+      .filter((r) => r.action === "ai_settings.install_with_network")
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map((r) => ({ actor: r.actorEmail, metadata: r.metadata }));
+  }
+
+  it("is off by default, saved when turned on and off, and each change audited with who and what", async () => {
+    const t = await createTeam();
+    actAs(t.admin);
+    expect(await installWithNetwork(t.org.id)).toBe(false);
+    expect((await (await get(t.org.slug)).json()).installWithNetwork).toBe(false);
+
+    const on = await put(t.org.slug, demo({ installWithNetwork: true }));
+    expect(on.status).toBe(200);
+    expect((await on.json()).installWithNetwork).toBe(true);
+    expect((await storedRow(t.org.id))?.installWithNetwork).toBe(true);
+    expect(await installWithNetwork(t.org.id)).toBe(true);
+
+    // Left out, it stays as it is, and saving other fields writes no network entry.
+    expect((await put(t.org.slug, demo({ maxConcurrentRuns: 5 }))).status).toBe(200);
+    expect(await installWithNetwork(t.org.id)).toBe(true);
+    // The same value again is no change either.
+    expect((await put(t.org.slug, demo({ installWithNetwork: "on" }))).status).toBe(200);
+
+    actAs(t.owner);
+    expect(await saveAiSettingsAction(t.org.slug, demo({ installWithNetwork: false }))).toMatchObject({
+      ok: true,
+      data: { installWithNetwork: false },
+    });
+    expect(await installWithNetwork(t.org.id)).toBe(false);
+
+    expect(await networkAudits(t.org.id)).toEqual([
+      {
+        actor: t.admin.email,
+        metadata: { installWithNetwork: true, change: "Install step with network turned on" },
+      },
+      {
+        actor: t.owner.email,
+        metadata: { installWithNetwork: false, change: "Install step with network turned off" },
+      },
+    ]);
+    expect(await auditCount(t.org.id, "ai_settings.update")).toBe(4);
+  });
+
+  it.each([["maybe"], [42], [null], [{ on: true }]])(
+    "refuses installWithNetwork=%j with 422",
+    async (value) => {
+      const t = await createTeam();
+      actAs(t.admin);
+      const res = await put(t.org.slug, demo({ installWithNetwork: value }));
+      expect(res.status).toBe(422);
+      expect((await errorOf(res)).fieldErrors?.installWithNetwork).toBeDefined();
+      const action = await saveAiSettingsAction(t.org.slug, demo({ installWithNetwork: value }));
+      expect(!action.ok && action.error.fieldErrors?.installWithNetwork).toBeTruthy();
+      expect(await storedRow(t.org.id)).toBeUndefined();
+      expect(await auditCount(t.org.id)).toBe(0);
+    },
+  );
+
+  it("refuses members and viewers (403) and another organization (404), changing nothing", async () => {
+    const t = await createTeam();
+    const other = await createTeam();
+    actAs(other.admin);
+    expect((await put(t.org.slug, demo({ installWithNetwork: true }))).status).toBe(404);
+    expect(await saveAiSettingsAction(t.org.slug, demo({ installWithNetwork: true }))).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    for (const user of [t.member, t.viewer]) {
+      actAs(user);
+      expect((await put(t.org.slug, demo({ installWithNetwork: true }))).status).toBe(403);
+      expect(await saveAiSettingsAction(t.org.slug, demo({ installWithNetwork: true }))).toMatchObject({
+        ok: false,
+        error: { code: "forbidden" },
+      });
+    }
+    expect(await installWithNetwork(t.org.id)).toBe(false);
+    expect(await auditCount(t.org.id)).toBe(0);
+    expect(await auditCount(other.org.id)).toBe(0);
   });
 });

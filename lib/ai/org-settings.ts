@@ -49,6 +49,8 @@ export type AiSettingsView = {
   defaultTokenBudget: number;
   maxConcurrentRuns: number;
   standards: string;
+  /** The install step (e.g. `npm ci`) runs with network before the offline checks. */
+  installWithNetwork: boolean;
   updatedAt: string | null;
   /** What the instance provides when the organization has no provider of its own. */
   instance: { kind: string; label: string; models: string[]; usesDemoModel: boolean };
@@ -62,6 +64,12 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const optionalText = (max: number, message: string) =>
   z.preprocess(blankToUndefined, z.string().trim().max(max, message).optional());
 const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
+/** A switch that must say yes or no: anything else is refused rather than read as "off". */
+const strictSwitch = z.preprocess(
+  (v) =>
+    v === "on" || v === "true" || v === "1" ? true : v === "off" || v === "false" || v === "0" ? false : v,
+  z.boolean({ message: "Choose on or off." }),
+);
 
 /**
  * Flat so the settings form posts it as is. `providerKind: "instance"` drops the organization's
@@ -90,6 +98,8 @@ export const aiSettingsInputSchema = z.object({
     (v) => v ?? "",
     z.string().max(20_000, "Keep the standards under 20,000 characters."),
   ),
+  /** Left out: unchanged. */
+  installWithNetwork: strictSwitch.optional(),
 });
 
 export type AiSettingsInput = z.infer<typeof aiSettingsInputSchema>;
@@ -135,6 +145,7 @@ function toView(row: Row | undefined): AiSettingsView {
     defaultTokenBudget: row?.defaultTokenBudget ?? DEFAULT_TOKEN_BUDGET,
     maxConcurrentRuns: row?.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS,
     standards: row?.standards ?? "",
+    installWithNetwork: row?.installWithNetwork ?? false,
     updatedAt: row?.updatedAt.toISOString() ?? null,
     instance: { ...describeProvider(instance), usesDemoModel: instance.kind === "demo" },
     effective: describeConfig(own ?? instance),
@@ -190,7 +201,12 @@ function providerFromInput(
   return { provider, apiKeyEncrypted: key ? encryptSecret(key) : null };
 }
 
-/** Saves the settings, audited in the same transaction. The key is never echoed back. */
+/**
+ * Saves the settings, audited in the same transaction. The key is never echoed back. Turning the
+ * install step's network on or off gets an audit entry of its own
+ * (`ai_settings.install_with_network`), since it lets code from the project's dependencies reach
+ * the network.
+ */
 export async function updateAiSettings(ctx: OrgContext, input: AiSettingsInput): Promise<AiSettingsView> {
   if (input.clearKey && input.apiKey) {
     throw fieldError("apiKey", "Either enter a new key or remove the stored one, not both.");
@@ -217,6 +233,7 @@ export async function updateAiSettings(ctx: OrgContext, input: AiSettingsInput):
       defaultTokenBudget: input.defaultTokenBudget,
       maxConcurrentRuns: input.maxConcurrentRuns,
       standards: input.standards.trim(),
+      installWithNetwork: input.installWithNetwork ?? current?.installWithNetwork ?? false,
       updatedAt: new Date(),
     };
     const [saved] = current
@@ -235,8 +252,21 @@ export async function updateAiSettings(ctx: OrgContext, input: AiSettingsInput):
         defaultTokenBudget: input.defaultTokenBudget,
         maxConcurrentRuns: input.maxConcurrentRuns,
         standardsChanged: (current?.standards ?? "") !== values.standards,
+        installWithNetwork: values.installWithNetwork,
       },
     });
+    if ((current?.installWithNetwork ?? false) !== values.installWithNetwork) {
+      await ctx.audit(tx, {
+        action: "ai_settings.install_with_network",
+        target: { type: "org_ai_settings", id: ctx.org.id },
+        metadata: {
+          installWithNetwork: values.installWithNetwork,
+          change: values.installWithNetwork
+            ? "Install step with network turned on"
+            : "Install step with network turned off",
+        },
+      });
+    }
     return saved;
   });
   return toView(row);
@@ -256,6 +286,16 @@ export async function getOrgRunSettings(orgId: string): Promise<OrgRunSettings> 
     maxConcurrentRuns: row?.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS,
     standards: row?.standards ?? "",
   };
+}
+
+/**
+ * Whether the organization lets a run's install step (the project's install command, e.g.
+ * `npm ci`) reach the network before the offline checks. Off unless an admin turned it on; read
+ * by the run function (system scope, one organization).
+ */
+export async function installWithNetwork(orgId: string): Promise<boolean> {
+  const row = await withTenant({ orgId }, (tx) => loadRow(tx, orgId));
+  return row?.installWithNetwork ?? false;
 }
 
 async function effectiveConfig(orgId: string): Promise<{ config: ProviderConfig; own: boolean }> {

@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   "agent.create",
   "agent.update",
   "ai_settings.update",
+  "ai_settings.install_with_network",
   "run.start",
   "run.cancel",
   "run.resume",

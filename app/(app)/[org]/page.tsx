@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type * as React from "react";
 import { RunsTable } from "@/components/runs/runs-table";
+import { UnsandboxedBanner } from "@/components/runs/unsandboxed-banner";
 import { NoAccess } from "@/components/states/no-access";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
@@ -13,6 +14,7 @@ import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getOrgOverview } from "@/lib/orgs/org-overview";
 import { orgPageContext } from "@/lib/orgs/page-context";
 import { getAgentNames, listRecentRuns } from "@/lib/runs/queries";
+import { sandboxMode } from "@/lib/sandbox/mode";
 import { getOrgUsage, USAGE_WINDOW_DAYS } from "@/lib/usage/queries";
 import { formatDate } from "@/lib/utils";
 
@@ -103,6 +105,7 @@ export default async function DashboardPage({ params }: { params: Promise<{ org:
             <h2 id="recent-runs" className="font-semibold text-lg">
               Recent runs
             </h2>
+            <UnsandboxedBanner show={sandboxMode().unsafe} />
             <RunsTable orgSlug={org} runs={recentRuns} showProject />
           </section>
         )}

@@ -60,7 +60,9 @@ describe("importing a project from a remote", () => {
       defaultBranch: "trunk",
       branches: ["feature/csv"],
       files: {
-        "package.json": JSON.stringify({ scripts: { test: "vitest run", build: "next build" } }),
+        "package.json": JSON.stringify({
+          scripts: { test: "vitest run", build: "next build", lint: "biome ci" },
+        }),
         "pnpm-lock.yaml": "lockfileVersion: 9\n",
         "src/index.ts": "export const x = 1;\n",
       },
@@ -77,6 +79,8 @@ describe("importing a project from a remote", () => {
       testCommand: "pnpm test",
       buildCommand: "pnpm build",
       installCommand: "pnpm install --frozen-lockfile",
+      lintCommand: "pnpm lint",
+      sandboxImage: null,
     });
     expect(repo?.remoteTokenEncrypted).not.toContain("tok_123");
     expect(decryptSecret(repo?.remoteTokenEncrypted ?? "")).toBe("tok_123");
@@ -162,30 +166,35 @@ describe("import size limit", () => {
 describe("commands detected from a bare origin", () => {
   it.each([
     [
-      { "package.json": '{"scripts":{"test":"jest"}}', "package-lock.json": "{}" },
-      ["npm test", null, "npm ci"],
+      { "package.json": '{"scripts":{"test":"jest","lint":"biome check"}}', "package-lock.json": "{}" },
+      ["npm test", null, "npm ci", "npm run lint"],
     ],
     [
       { "package.json": '{"scripts":{"build":"tsc"}}', "yarn.lock": "" },
-      [null, "yarn build", "yarn install --frozen-lockfile"],
+      [null, "yarn build", "yarn install --frozen-lockfile", null],
     ],
     [
       { "package.json": '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}' },
-      [null, null, "npm install"],
+      [null, null, "npm install", null],
     ],
-    [{ "pyproject.toml": "[project]\nname='x'\n" }, [null, null, "pip install -e ."]],
+    [{ "pyproject.toml": "[project]\nname='x'\n" }, [null, null, "pip install -e .", null]],
     [
-      { Makefile: "build:\n\tcc -o app app.c\ntest: build\n\t./app --test\nX := 1\n" },
-      ["make test", "make build", null],
+      { "pyproject.toml": "[project]\nname='x'\n[tool.ruff]\nline-length = 100\n" },
+      [null, null, "pip install -e .", "ruff check ."],
     ],
-    [{ "README.md": "nothing to run" }, [null, null, null]],
-    [{ "package.json": "not json" }, [null, null, null]],
-  ])("%j", async (files, [testCommand, buildCommand, installCommand]) => {
+    [
+      { Makefile: "build:\n\tcc -o app app.c\ntest: build\n\t./app --test\nlint:\n\tcppcheck .\nX := 1\n" },
+      ["make test", "make build", null, "make lint"],
+    ],
+    [{ "README.md": "nothing to run" }, [null, null, null, null]],
+    [{ "package.json": "not json" }, [null, null, null, null]],
+  ])("%j", async (files, [testCommand, buildCommand, installCommand, lintCommand]) => {
     const upstream = await makeUpstream({ files });
     expect(await detectCommandsFromOrigin(upstream.dir, "main")).toEqual({
       testCommand,
       buildCommand,
       installCommand,
+      lintCommand,
     });
   });
 
@@ -195,6 +204,7 @@ describe("commands detected from a bare origin", () => {
       testCommand: null,
       buildCommand: null,
       installCommand: null,
+      lintCommand: null,
     });
   });
 });

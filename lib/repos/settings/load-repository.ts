@@ -4,6 +4,7 @@ import type { Tx } from "@/db";
 import { projectRepositories, type projects } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { findProjectRow } from "@/lib/projects/queries";
+import { defaultSandboxImage } from "@/lib/sandbox/mode";
 import { ensureRepository, type RepositoryRow } from "../ensure-repository";
 import { gitBare } from "../git";
 import { detectCommandsFromOrigin } from "./detect-commands-from-origin";
@@ -68,8 +69,11 @@ export async function toSettings(loaded: LoadedRepository): Promise<RepositorySe
       testCommand: repo.testCommand,
       buildCommand: repo.buildCommand,
       installCommand: repo.installCommand,
+      lintCommand: repo.lintCommand,
     },
     detected,
+    sandboxImage: repo.sandboxImage,
+    defaultSandboxImage: defaultSandboxImage(),
     remote:
       repo.remoteUrl && repo.remoteProvider
         ? {

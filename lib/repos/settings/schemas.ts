@@ -1,8 +1,15 @@
 import { z } from "zod";
 import type { RemoteProvider } from "@/db/schema/repositories";
+import { DOCKER_IMAGE_MAX, DOCKER_IMAGE_MESSAGE, isDockerImageRef } from "@/lib/sandbox/image-ref";
 
 /** Limits shared by the API, the server actions and the form hints. */
-export const REPOSITORY_LIMITS = { url: 2000, token: 1000, command: 500, branch: 200 } as const;
+export const REPOSITORY_LIMITS = {
+  url: 2000,
+  token: 1000,
+  command: 2000,
+  branch: 200,
+  image: DOCKER_IMAGE_MAX,
+} as const;
 
 /** A token is sent as a header value: printable ASCII only, so none can start a header of its own. */
 export const TOKEN_PATTERN = /^[\x21-\x7e]{1,1000}$/;
@@ -50,6 +57,7 @@ const command = (label: string) =>
       `The ${label} command must be at most ${REPOSITORY_LIMITS.command} characters.`,
     )
     .refine((s) => !/[\r\n]/.test(s), `The ${label} command must be one line.`)
+    .refine((s) => !s.includes("\u0000"), `The ${label} command must not contain a NUL character.`)
     // An empty command clears it (null: nothing to run).
     .transform((s) => (s === "" ? null : s))
     .nullable()
@@ -65,9 +73,20 @@ const updateFields = z.object({
   testCommand: command("test"),
   buildCommand: command("build"),
   installCommand: command("install"),
+  lintCommand: command("lint"),
+  /** The docker sandbox's image for this project; empty or null: the instance's default. */
+  sandboxImage: z
+    .string({ error: "The sandbox image must be text." })
+    .overwrite((s) => s.trim())
+    .max(REPOSITORY_LIMITS.image, `The sandbox image must be at most ${REPOSITORY_LIMITS.image} characters.`)
+    .refine((s) => s === "" || isDockerImageRef(s), DOCKER_IMAGE_MESSAGE)
+    .transform((s) => (s === "" ? null : s))
+    .nullable()
+    .optional(),
 });
 const hasAChange = (v: z.infer<typeof updateFields>) => Object.values(v).some((x) => x !== undefined);
-const nothingToChange = "Send at least one of defaultBranch, testCommand, buildCommand or installCommand.";
+const nothingToChange =
+  "Send at least one of defaultBranch, testCommand, buildCommand, installCommand, lintCommand or sandboxImage.";
 
 export const updateRepositorySchema = updateFields.refine(hasAChange, nothingToChange);
 export type UpdateRepositoryInput = z.infer<typeof updateRepositorySchema>;

@@ -4,6 +4,7 @@ export type ProjectCommands = {
   testCommand: string | null;
   buildCommand: string | null;
   installCommand: string | null;
+  lintCommand: string | null;
 };
 
 /** A project's repository settings as the API and the settings page show them (never the token). */
@@ -14,6 +15,10 @@ export type RepositorySettings = {
   commands: ProjectCommands;
   /** What the default branch's files suggest, shown as hints beside the commands. */
   detected: ProjectCommands;
+  /** The docker sandbox's image for this project; null: the instance's default. */
+  sandboxImage: string | null;
+  /** The instance's default image (SANDBOX_DOCKER_IMAGE), shown beside the field; null: the sandbox's own. */
+  defaultSandboxImage: string | null;
   remote: { url: string; provider: RemoteProvider; repo: string | null; hasToken: boolean } | null;
   updatedAt: string;
 };

@@ -8,7 +8,14 @@ import { loadRepository, toSettings } from "./load-repository";
 import type { UpdateRepositoryInput } from "./schemas";
 import type { RepositorySettings } from "./types";
 
-const FIELDS = ["defaultBranch", "testCommand", "buildCommand", "installCommand"] as const;
+const FIELDS = [
+  "defaultBranch",
+  "testCommand",
+  "buildCommand",
+  "installCommand",
+  "lintCommand",
+  "sandboxImage",
+] as const;
 
 const branchError = (message: string) =>
   new AppError("validation", "Some fields are invalid.", { fieldErrors: { defaultBranch: [message] } });
@@ -25,8 +32,8 @@ async function assertBranch(origin: string, branch: string): Promise<void> {
 }
 
 /**
- * Changes the default branch (which must exist; the origin's HEAD follows it) and the project's
- * commands. Commands are stored as typed; they run later in the sandbox, never in a shell here.
+ * Changes the default branch (which must exist; the origin's HEAD follows it), the project's
+ * commands and its docker sandbox image. Commands are stored as typed; they run later in the sandbox, never in a shell here.
  * Only fields that change are written and audited.
  */
 export async function updateRepositorySettings(

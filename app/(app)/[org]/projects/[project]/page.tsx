@@ -6,6 +6,7 @@ import { ArchiveProjectButton } from "@/components/projects/archive-project-butt
 import { ProjectStatusBadge } from "@/components/projects/project-status-badge";
 import { RunsTable } from "@/components/runs/runs-table";
 import { StartRunForm } from "@/components/runs/start-run-form";
+import { UnsandboxedBanner } from "@/components/runs/unsandboxed-banner";
 import { NoAccess } from "@/components/states/no-access";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -16,6 +17,7 @@ import { orgPageContext } from "@/lib/orgs/page-context";
 import { orNotFound } from "@/lib/projects/or-not-found";
 import { getProject } from "@/lib/projects/queries";
 import { listProjectRuns } from "@/lib/runs/queries";
+import { sandboxMode } from "@/lib/sandbox/mode";
 import { formatDate } from "@/lib/utils";
 import { startRunAction } from "./runs/actions";
 
@@ -133,6 +135,7 @@ export default async function ProjectPage({ params }: Props) {
               </CardAction>
             </CardHeader>
             <CardContent className="grid grid-cols-1 gap-6">
+              <UnsandboxedBanner show={sandboxMode().unsafe} />
               <RunsTable orgSlug={org} runs={runs} />
               {canStart && (
                 <section aria-labelledby="start-run" className="grid gap-4 border-t pt-6">

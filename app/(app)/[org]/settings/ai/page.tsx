@@ -19,7 +19,7 @@ export default async function AiSettingsPage({ params }: { params: Promise<{ org
     <>
       <PageHeader
         title="AI settings"
-        description={`The model provider, budgets and standards ${ctx.org.name}'s agents work with.`}
+        description={`The model provider, budgets, standards and code execution ${ctx.org.name}'s agents work with.`}
       />
       <div className="grid max-w-3xl gap-6">
         <Card>
@@ -50,7 +50,7 @@ export default async function AiSettingsPage({ params }: { params: Promise<{ org
         <Card>
           <CardHeader>
             <CardTitle>
-              <h2>Provider, budgets and standards</h2>
+              <h2>Provider, budgets, standards and code execution</h2>
             </CardTitle>
             <CardDescription>
               API keys are encrypted at rest (AES-256-GCM) and never sent back to the browser.

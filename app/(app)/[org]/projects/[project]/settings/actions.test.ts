@@ -68,6 +68,7 @@ describe("repository actions", () => {
       testCommand: "make test",
       buildCommand: null,
       installCommand: null,
+      lintCommand: null,
     });
     const refused = await connectRemoteAction(t.org.slug, { project: slug, url: "file:///etc" });
     expect(!refused.ok && refused.error.fieldErrors?.url?.[0]).toMatch(/Local paths/);

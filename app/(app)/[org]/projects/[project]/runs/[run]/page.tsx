@@ -2,14 +2,20 @@ import { ArrowLeftIcon } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { NoSandboxNotice } from "@/components/checks/no-sandbox-notice";
 import { RunBranchBar } from "@/components/repos/run-branch-bar";
+import { InstallNetworkLabel } from "@/components/runs/install-network-label";
 import { RunView } from "@/components/runs/run-view";
 import { NoAccess } from "@/components/states/no-access";
 import { Button } from "@/components/ui/button";
+import { installWithNetwork } from "@/lib/ai/org-settings";
+import { installStepHadNetwork, ranWithoutSandbox } from "@/lib/checks/execution-notices";
+import { readRunExecutionFacts } from "@/lib/checks/read-run-execution";
 import { orgPageContext } from "@/lib/orgs/page-context";
 import { orNotFound } from "@/lib/projects/or-not-found";
 import { getRepositorySettings } from "@/lib/repos/settings/get-repository-settings";
 import { getRunPageData } from "@/lib/runs/queries";
+import { resolveSandbox } from "@/lib/sandbox/resolve-sandbox";
 import {
   cancelRunAction,
   decideApprovalAction,
@@ -32,6 +38,23 @@ export default async function RunPage({ params }: Props) {
   const canStart = ctx.can("runs.start");
   const canApprove = ctx.can("runs.approve");
   const repository = await getRepositorySettings(ctx, project).catch(() => null);
+  const [executionFacts, orgInstallNetwork, sandbox] = await Promise.all([
+    readRunExecutionFacts(ctx, data.run.id),
+    installWithNetwork(ctx.org.id),
+    resolveSandbox(),
+  ]);
+  // How this run's code was executed: the host's sandbox (probed once per process) and what the
+  // run recorded.
+  const withoutSandbox = ranWithoutSandbox(data.events, {
+    checks: executionFacts,
+    hostCanExecute: sandbox.available,
+  });
+  const installNetwork = installStepHadNetwork({
+    events: data.events,
+    checks: executionFacts,
+    orgSetting: orgInstallNetwork,
+    runStatus: data.run.status,
+  });
 
   return (
     <>
@@ -48,6 +71,12 @@ export default async function RunPage({ params }: Props) {
         remote={repository?.remote?.url ?? null}
         canPush={canStart}
       />
+      <NoSandboxNotice show={withoutSandbox} />
+      {installNetwork && (
+        <div className="mb-4">
+          <InstallNetworkLabel on />
+        </div>
+      )}
       <RunView
         run={{
           id: data.run.id,

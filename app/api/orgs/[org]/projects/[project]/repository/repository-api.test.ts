@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb, withTenant } from "@/db";
-import { projectRepositories, projects, runEvents, runs } from "@/db/schema";
+import { auditLogs, projectRepositories, projects, runEvents, runs } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto";
 import { ensureRepository } from "@/lib/repos/ensure-repository";
 import { gitBare } from "@/lib/repos/git";
@@ -181,8 +181,10 @@ describe("GET /repository", () => {
       defaultBranch: "main",
       branches: ["main"],
       remote: null,
-      commands: { testCommand: null, buildCommand: null, installCommand: null },
-      detected: { testCommand: null, buildCommand: null, installCommand: null },
+      commands: { testCommand: null, buildCommand: null, installCommand: null, lintCommand: null },
+      detected: { testCommand: null, buildCommand: null, installCommand: null, lintCommand: null },
+      sandboxImage: null,
+      defaultSandboxImage: null,
     });
   });
 });
@@ -221,7 +223,17 @@ describe("PATCH /repository", () => {
     [{ defaultBranch: "bad..name" }, "defaultBranch", /not a valid branch name/],
     [{ defaultBranch: "-x" }, "defaultBranch", /hyphen/],
     [{ defaultBranch: "" }, "defaultBranch", /Choose a default branch/],
-    [{ testCommand: "x".repeat(501) }, "testCommand", /at most 500/],
+    [{ testCommand: "x".repeat(2001) }, "testCommand", /at most 2000/],
+    [{ lintCommand: "x".repeat(2001) }, "lintCommand", /at most 2000/],
+    [{ lintCommand: "npm run lint\r--fix" }, "lintCommand", /one line/],
+    [{ lintCommand: ["npm"] }, "lintCommand", /must be text/],
+    [{ sandboxImage: "node 20" }, "sandboxImage", /image reference/],
+    [{ sandboxImage: "--privileged" }, "sandboxImage", /image reference/],
+    [{ sandboxImage: "-v/:/host" }, "sandboxImage", /image reference/],
+    [{ sandboxImage: "Node:20" }, "sandboxImage", /image reference/],
+    [{ sandboxImage: "node:20;id" }, "sandboxImage", /image reference/],
+    [{ sandboxImage: `ghcr.io/${"a".repeat(200)}` }, "sandboxImage", /at most 200/],
+    [{ sandboxImage: 7 }, "sandboxImage", /must be text/],
     [{ testCommand: "npm test\nrm -rf /" }, "testCommand", /one line/],
     [{ buildCommand: 42 }, "buildCommand", /must be text/],
     [{}, "_", /Send at least one/],
@@ -234,13 +246,74 @@ describe("PATCH /repository", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("refuses NUL bytes with 400 and the field", async () => {
+  it.each([
+    ["testCommand", "npm\u0000test"],
+    ["lintCommand", "npm run lint\u0000"],
+    ["sandboxImage", "node:20\u0000"],
+  ])("refuses NUL bytes in %s with 400 and the field", async (field, value) => {
     await ensureOrigin();
     const before = await snapshot();
-    const res = await call(repositoryRoute.PATCH, "PATCH", { testCommand: "npm\u0000test" });
+    const res = await call(repositoryRoute.PATCH, "PATCH", { [field]: value });
     expect(res.status).toBe(400);
-    expect((await errorOf(res)).fieldErrors?.testCommand).toBeDefined();
+    expect((await errorOf(res)).fieldErrors?.[field]).toBeDefined();
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("sets the lint command and the sandbox image, audited with the previous values, and clears them", async () => {
+    await ensureOrigin();
+    const image = `ghcr.io/acme/node-py:20@sha256:${"0123456789abcdef".repeat(4)}`;
+    const long = `npm run lint -- ${"x".repeat(1984)}`;
+    expect(long).toHaveLength(2000);
+    const res = await call(repositoryRoute.PATCH, "PATCH", { lintCommand: long, sandboxImage: ` ${image} ` });
+    expect(res.status).toBe(200);
+    const { repository } = await res.json();
+    expect(repository).toMatchObject({ commands: { lintCommand: long }, sandboxImage: image });
+    expect(await repoRow()).toMatchObject({ lintCommand: long, sandboxImage: image });
+    expect(await auditCount(t.org.id, "repository.update")).toBe(1);
+
+    const db = await getDb();
+    const [entry] = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.orgId, t.org.id), eq(auditLogs.action, "repository.update")));
+    expect(entry?.metadata).toMatchObject({
+      changed: ["lintCommand", "sandboxImage"],
+      sandboxImage: image,
+      previous: { lintCommand: null, sandboxImage: null },
+    });
+
+    // A viewer reads them back; "" resets the image to the default and clears the lint command.
+    actAs(t.viewer);
+    expect((await (await call(repositoryRoute.GET, "GET")).json()).repository.sandboxImage).toBe(image);
+    actAs(t.member);
+    expect((await call(repositoryRoute.PATCH, "PATCH", { sandboxImage: "", lintCommand: null })).status).toBe(
+      200,
+    );
+    expect(await repoRow()).toMatchObject({ lintCommand: null, sandboxImage: null });
+    expect(await auditCount(t.org.id, "repository.update")).toBe(2);
+  });
+
+  it("refuses viewers (403) and other organizations (404) the lint command and image", async () => {
+    await ensureOrigin();
+    const before = await snapshot();
+    actAs(t.viewer);
+    expect((await call(repositoryRoute.PATCH, "PATCH", { sandboxImage: "node:20" })).status).toBe(403);
+    actAs(t.outsider);
+    expect((await call(repositoryRoute.PATCH, "PATCH", { lintCommand: "npm run lint" })).status).toBe(404);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("shows the instance's default image from SANDBOX_DOCKER_IMAGE", async () => {
+    setTestEnv({ SANDBOX_DOCKER_IMAGE: "python:3.12-bookworm" });
+    try {
+      const res = await call(repositoryRoute.GET, "GET");
+      expect((await res.json()).repository).toMatchObject({
+        sandboxImage: null,
+        defaultSandboxImage: "python:3.12-bookworm",
+      });
+    } finally {
+      setTestEnv({ SANDBOX_DOCKER_IMAGE: undefined });
+    }
   });
 
   it("refuses changes to an archived project with 409", async () => {

@@ -8,7 +8,10 @@ export const GET = orgRoute({ permission: "projects.read" }, async ({ ctx, param
   repository: await getRepositorySettings(ctx, params.project ?? ""),
 }));
 
-/** Any of defaultBranch (an existing branch), testCommand, buildCommand, installCommand (null clears). */
+/**
+ * Any of defaultBranch (an existing branch), testCommand, buildCommand, installCommand,
+ * lintCommand (null or "" clears) and sandboxImage (a docker image reference; null or "": the default).
+ */
 export const PATCH = orgRoute(
   { permission: "projects.write", body: updateRepositorySchema },
   async ({ ctx, params, body }) => ({
