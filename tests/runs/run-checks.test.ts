@@ -218,4 +218,72 @@ describe("checks gate the work", () => {
       sandbox = () => resolveSandbox();
     }
   });
+
+  it("lets agents run commands and the checks in their working tree, streamed, stored once per call", async () => {
+    // Every model call step runs twice: the checks it stored are found, not run again.
+    runStep = async (id, body) => {
+      if (/-call-\d+$/.test(id)) await body();
+      return body();
+    };
+    const script: TaskScript = ({ attempt, results }) => {
+      if (attempt !== 1) return null;
+      if (results.length === 0) {
+        return [
+          { toolName: "write_file", input: { path: "package.json", content: PACKAGE } },
+          { toolName: "write_file", input: { path: "src/sum.js", content: BUGGY } },
+          { toolName: "write_file", input: { path: "test/sum.test.js", content: TEST } },
+        ];
+      }
+      if (results.length === 3)
+        return [{ toolName: "run_command", input: { command: "ls src test && node --test" } }];
+      if (results.length === 4) return [{ toolName: "run_checks", input: {} }];
+      if (results.length === 5) {
+        const checked = results[4]?.output as { passed: boolean };
+        if (checked.passed) return null;
+        return [{ toolName: "edit_file", input: { path: "src/sum.js", oldText: "a - b", newText: "a + b" } }];
+      }
+      if (results.length === 6) return [{ toolName: "run_checks", input: { only: ["test"] } }];
+      return null;
+    };
+    const outputs: unknown[] = [];
+    try {
+      const { run, rows, scope } = await runToEnd((c) => {
+        if (c.results.length) outputs.splice(0, outputs.length, ...c.results.map((r) => r.output));
+        return script(c);
+      });
+      expect(run.status).toBe("completed");
+      const command = outputs[3] as { exitCode: number; output: string };
+      expect(command.exitCode).toBe(1);
+      expect(command.output).toContain("sum.js");
+      expect(command.output).toContain("# fail 1");
+      const first = outputs[4] as {
+        passed: boolean;
+        checks: { status: string; counts: { failed: number } }[];
+      };
+      expect(first.passed).toBe(false);
+      expect(first.checks[0]?.counts.failed).toBe(1);
+      expect((outputs[6] as { passed: boolean }).passed).toBe(true);
+      const agent = rows.filter((r) => r.scope === "agent");
+      expect(agent.map((r) => [r.attempt, r.kind, r.status])).toEqual([
+        [1, "test", "failed"],
+        [1, "test", "passed"],
+      ]);
+      // The gate then finds the fixed commit green at once.
+      expect(rows.filter((r) => r.scope === "task").map((r) => r.status)).toEqual(["passed"]);
+      const events = await eventsOf(scope.runId);
+      const started = events
+        .filter((e) => e.type === "command.started")
+        .map((e) => e.data as { purpose: string; command: string });
+      expect(started.some((s) => s.purpose === "command" && s.command === "ls src test && node --test")).toBe(
+        true,
+      );
+      const output = events
+        .filter((e) => e.type === "command.output")
+        .map((e) => (e.data as { chunk: string }).chunk)
+        .join("");
+      expect(output).toContain("# pass");
+    } finally {
+      runStep = (_id, body) => body();
+    }
+  });
 });
