@@ -409,7 +409,7 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           const checked = (await run("branch-checks", (key) =>
             branchChecks(scope, key, deps.sandbox),
           )) as BranchCheckResult;
-          final = { ...final, reason: checked.summary };
+          if (checked.summary) final = { ...final, reason: checked.summary };
         } catch (error) {
           final = { ...final, reason: `The run branch's checks could not run: ${reasonOf(error)}` };
         }

@@ -133,6 +133,7 @@ export async function gateTaskChecks(
   return once(scope, key, async () => result);
 }
 
+/** `summary` is the run's final reason ("The run branch is green: …"); empty when no code changed. */
 export type BranchCheckResult = { kind: "passed" | "failed" | "skipped"; summary: string };
 
 /**
@@ -154,7 +155,8 @@ export async function branchChecks(
     ? (await changedPaths(repo.origin, repo.baseCommit, head)).filter((p) => !isDocumentationPath(p))
     : [];
   if (!head || !code.length) {
-    result = { kind: "skipped", summary: "The run changed no code, so its branch was not checked." };
+    // Nothing to say: a run of documents has no branch to check.
+    result = { kind: "skipped", summary: "" };
   } else {
     const plan = await checkPlan(
       { orgId: scope.orgId, projectId: repo.projectId },
