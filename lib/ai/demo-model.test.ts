@@ -274,19 +274,33 @@ describe("agents doing tasks", () => {
       expect(writes, slug).toHaveLength(1);
       written[slug] = writes[0] as AgentToolInput<"write_artifact">;
     }
+    // A Node program, standard library only: no zod, vitest or react that a bare repository lacks.
     expect(written["backend-engineer"]).toMatchObject({
       kind: "code",
-      language: "typescript",
-      path: expect.stringMatching(/service\.ts$/),
+      language: "javascript",
+      path: "src/customer-feedback-portal.js",
     });
-    expect(written["backend-engineer"]?.content).toContain("export async function create");
-    expect(written["frontend-engineer"]).toMatchObject({ kind: "code", language: "tsx" });
-    expect(written["frontend-engineer"]?.content).toContain("<label htmlFor");
+    expect(written["backend-engineer"]?.content).toContain(
+      "export function createCustomerFeedbackPortalStore(",
+    );
+    expect(written["frontend-engineer"]).toMatchObject({
+      kind: "code",
+      language: "javascript",
+      path: "src/customer-feedback-portal-view.js",
+    });
+    expect(written["frontend-engineer"]?.content).toContain(
+      "export function renderCustomerFeedbackPortalList(",
+    );
     expect(written["test-writer"]).toMatchObject({
       kind: "test_code",
-      path: expect.stringMatching(/\.test\.ts$/),
+      path: "test/customer-feedback-portal.more.test.js",
     });
-    expect(written["test-writer"]?.content).toContain('from "vitest"');
+    expect(written["test-writer"]?.content).toContain('from "node:test"');
+    expect(written["test-writer"]?.content).toContain('from "../src/customer-feedback-portal.js"');
+    for (const w of Object.values(written)) {
+      expect(w.content.split("\n")[0]).toContain(DEMO_MODEL_LABEL);
+      expect(w.content).not.toMatch(/from "(?!node:|\.\.?\/)/);
+    }
   });
 
   it("revises its previous artifact when the reviewer sent it back", async () => {
@@ -347,23 +361,23 @@ describe("agents doing tasks", () => {
   });
 });
 
+async function review(
+  content: string,
+  options: { attempt?: number; failureRate?: number; kind?: ArtifactRef["kind"] } = {},
+) {
+  const ctx = reviewContext(content, options.kind ?? "architecture_overview", options.attempt);
+  const { output } = await generateText({
+    model: createDemoModel({ chunkDelayMs: 0, reviewFailureRate: options.failureRate ?? 0 }),
+    instructions: ctx.instructions,
+    messages: ctx.messages,
+    output: Output.object({ schema: reviewVerdictSchema }),
+  });
+  return output;
+}
+
+const complete = `# Overview\n\n${ARCHITECTURE_OVERVIEW_SECTIONS.map((s) => `## ${s}\n\nSpecific content.`).join("\n\n")}`;
+
 describe("reviewer verdicts", () => {
-  async function review(
-    content: string,
-    options: { attempt?: number; failureRate?: number; kind?: ArtifactRef["kind"] } = {},
-  ) {
-    const ctx = reviewContext(content, options.kind ?? "architecture_overview", options.attempt);
-    const { output } = await generateText({
-      model: createDemoModel({ chunkDelayMs: 0, reviewFailureRate: options.failureRate ?? 0 }),
-      instructions: ctx.instructions,
-      messages: ctx.messages,
-      output: Output.object({ schema: reviewVerdictSchema }),
-    });
-    return output;
-  }
-
-  const complete = `# Overview\n\n${ARCHITECTURE_OVERVIEW_SECTIONS.map((s) => `## ${s}\n\nSpecific content.`).join("\n\n")}`;
-
   it("passes a document with every section, one entry per criterion", async () => {
     const verdict = await review(complete);
     expect(verdict.verdict).toBe("pass");
@@ -397,6 +411,53 @@ describe("reviewer verdicts", () => {
     expect(first.verdict).toBe("fail");
     expect(first.reasons[0]).toContain("Has all fifteen sections, in order");
     expect((await review(complete, { attempt: 2, failureRate: 1 })).verdict).toBe("pass");
+  });
+});
+
+describe("reviewer verdicts on code, with the checks", () => {
+  async function reviewCode(content: string, options: { attempt?: number; failureRate?: number } = {}) {
+    const ctx = reviewContext(content, "code", options.attempt);
+    const { output } = await generateText({
+      model: createDemoModel({ chunkDelayMs: 0, reviewFailureRate: options.failureRate ?? 0 }),
+      instructions: ctx.instructions,
+      messages: ctx.messages,
+      output: Output.object({ schema: reviewVerdictSchema }),
+    });
+    return output;
+  }
+
+  const code = "// A module.\nexport const answer = 42;\n";
+  const checks = (...lines: string[]) => `${code}\n## Checks\n\n${lines.map((l) => `- ${l}`).join("\n")}\n`;
+
+  it("fails code whose checks section shows a failing check, with the check as the reason", async () => {
+    const verdict = await reviewCode(
+      checks("build `npm run build`: passed", "test `npm test`: failed — 4 passed, 1 failed"),
+    );
+    expect(verdict.verdict).toBe("fail");
+    expect(verdict.reasons).toEqual([
+      "A check fails on this commit: test `npm test`: failed — 4 passed, 1 failed. Fix the cause and run the checks again.",
+    ]);
+    expect(verdict.criteria.every((c) => !c.met && c.evidence.includes("`npm test`: failed"))).toBe(true);
+    expect((await reviewCode(checks("test `npm test`: error — the sandbox refused"))).verdict).toBe("fail");
+  });
+
+  it("passes code whose checks pass (a count of 0 failed is not a failure) and says so", async () => {
+    const verdict = await reviewCode(
+      checks("test `npm test`: passed — 5 passed, 0 failed", "lint `npm run lint`: skipped"),
+    );
+    expect(verdict.verdict).toBe("pass");
+    expect(verdict.summary).toContain("test `npm test`: passed — 5 passed, 0 failed");
+    expect((await reviewCode(code)).verdict).toBe("pass");
+  });
+
+  it("never fails code at random: its one scripted failure is a real failing test", async () => {
+    expect((await reviewCode(code, { attempt: 1, failureRate: 1 })).verdict).toBe("pass");
+    expect((await review(complete, { attempt: 1, failureRate: 1 })).verdict).toBe("fail");
+  });
+
+  it("reads TAP's '# todo 0' in a document's checks as output, not as a placeholder", async () => {
+    const doc = `${complete}\n\n## Checks\n\n- test \`npm test\`: passed — 5 passed, 0 failed\n\n# todo 0\n`;
+    expect((await review(doc)).verdict).toBe("pass");
   });
 });
 

@@ -4,9 +4,11 @@ import { generateText, isStepCount, streamText, tool } from "ai";
 import { afterEach, describe, expect, it } from "vitest";
 import { getBuiltinAgent } from "@/lib/agents/catalog";
 import { type AgentToolInput, agentToolInputSchemas } from "@/lib/agents/tools";
+import { detectCommands } from "@/lib/repos/detect-commands";
 import { git } from "@/lib/repos/git";
 import { createRepoTools, type RepoFileChange } from "@/lib/repos/tools";
 import { assembleContext } from "@/lib/runs/context";
+import { type CommandResult, execTools, tapCounts } from "@/tests/support/demo-exec";
 import { createTempRepo } from "@/tests/support/temp-repo";
 import { createDemoModel } from "./demo-model";
 
@@ -38,6 +40,20 @@ function prompt(slug: string, kind?: string) {
     },
     repository: "3 files, 1 KB.",
   });
+}
+
+async function setupTools() {
+  const artifacts: AgentToolInput<"write_artifact">[] = [];
+  return {
+    artifacts,
+    write_artifact: tool({
+      inputSchema: agentToolInputSchemas.write_artifact,
+      execute: async (input) => {
+        artifacts.push(input);
+        return { id: "art_1", version: 1 };
+      },
+    }),
+  };
 }
 
 async function setup() {
@@ -77,33 +93,44 @@ describe("the demo model in a repository", () => {
     });
     expect(callsOf(result.steps)).toEqual([
       ["list_files"],
-      ["read_file"],
-      ["write_file", "edit_file"],
+      ["read_file", "read_file"],
+      ["write_file", "write_file", "write_file", "edit_file"],
       ["write_artifact"],
       [],
     ]);
-    const read = result.steps[1]?.toolCalls[0]?.input as { path: string };
-    expect(read.path).toBe("README.md");
+    const reads = result.steps[1]?.toolCalls.map((c) => (c.input as { path: string }).path);
+    expect(reads).toEqual(["README.md", "package.json"]);
     const written = artifacts[0];
     expect(written?.kind).toBe("code");
     const file = written?.path ?? "";
-    expect(file).toMatch(/^src\/.+\/service\.ts$/);
+    expect(file).toBe("src/csv-export-invoices.js");
     expect(await readFile(path.join(repo.dir, file), "utf8")).toBe(written?.content);
     const readme = await readFile(path.join(repo.dir, "README.md"), "utf8");
     expect(readme.startsWith(README.trimEnd())).toBe(true);
     expect(readme).toContain(`## ${written?.title}`);
-    expect(readme).toContain("Demo model — scripted output, not AI");
-    // The two writes of one step run in parallel: their reports come in either order.
+    expect(readme).toContain(
+      "Demo model — scripted output, not AI: this section and the files it names are demo output",
+    );
+    // The existing package.json ("{}") gets a test script, nothing else.
+    expect(JSON.parse(await readFile(path.join(repo.dir, "package.json"), "utf8"))).toEqual({
+      scripts: { test: "node --test" },
+    });
+    // The writes of one step run in parallel: their reports come in either order.
     expect(changes.map((c) => [c.change, c.path]).sort()).toEqual([
       ["added", file],
+      ["added", "test/csv-export-invoices.test.js"],
       ["modified", "README.md"],
+      ["modified", "package.json"],
     ]);
-    expect(written?.summary).toContain(`Changed in the repository: ${file}, README.md.`);
-    expect(result.text).toContain("Changed in the repository");
+    expect(written?.summary).toContain("Changed in the repository: package.json, ");
+    // No run_checks here: it says it could not run the tests rather than claiming they pass.
+    expect(result.text).toContain("I could not run the tests");
     const { stdout } = await git(["status", "--porcelain"], { cwd: repo.dir });
     expect(stdout.split("\n").filter(Boolean).sort()).toEqual([
       " M README.md",
-      `?? ${path.posix.dirname(file)}/`,
+      " M package.json",
+      "?? src/csv-export-invoices.js",
+      "?? test/",
     ]);
   });
 
@@ -122,16 +149,22 @@ describe("the demo model in a repository", () => {
     };
     expect(await run()).toEqual([
       ["list_files"],
-      ["read_file"],
-      ["write_file", "edit_file"],
+      ["read_file", "read_file"],
+      ["write_file", "write_file", "edit_file"],
       ["write_artifact"],
       [],
     ]);
-    expect(artifacts[0]?.path).toMatch(/service\.test\.ts$/);
+    expect(artifacts[0]?.path).toBe("test/csv-export-invoices.more.test.js");
     const once = await readFile(path.join(repo.dir, "README.md"), "utf8");
     expect(once).toContain("## Tests: ");
-    // A second attempt (e.g. after review) rewrites its file but finds its README section there.
-    expect(await run()).toEqual([["list_files"], ["read_file"], ["write_file"], ["write_artifact"], []]);
+    // A second run rewrites its file but finds its README section and the test script there.
+    expect(await run()).toEqual([
+      ["list_files"],
+      ["read_file", "read_file"],
+      ["write_file"],
+      ["write_artifact"],
+      [],
+    ]);
     expect(await readFile(path.join(repo.dir, "README.md"), "utf8")).toBe(once);
   });
 
@@ -164,5 +197,72 @@ describe("the demo model in a repository", () => {
     });
     expect(callsOf(result.steps)).toEqual([["write_artifact"], []]);
     expect(artifacts[0]?.summary).not.toContain("Changed in the repository");
+  });
+
+  it("gives a repository without package.json one, runs the checks for real before saving, and reports them", async () => {
+    repo = await createTempRepo({ "README.md": README });
+    const commands: { command: string; result: CommandResult }[] = [];
+    const artifacts: AgentToolInput<"write_artifact">[] = [];
+    const ctx = prompt("backend-engineer");
+    const result = await generateText({
+      model: createDemoModel({ chunkDelayMs: 0 }),
+      instructions: ctx.instructions,
+      messages: ctx.messages,
+      tools: {
+        ...createRepoTools(repo),
+        ...execTools(repo.dir, commands),
+        write_artifact: tool({
+          inputSchema: agentToolInputSchemas.write_artifact,
+          execute: async (input) => {
+            artifacts.push(input);
+            return { id: "art_1", version: 1 };
+          },
+        }),
+      },
+      stopWhen: isStepCount(10),
+    });
+    expect(callsOf(result.steps)).toEqual([
+      ["list_files"],
+      ["read_file"],
+      ["write_file", "write_file", "write_file", "edit_file"],
+      ["run_checks"],
+      ["write_artifact"],
+      [],
+    ]);
+    const pkg = JSON.parse(await readFile(path.join(repo.dir, "package.json"), "utf8"));
+    expect(pkg).toMatchObject({ private: true, type: "module", scripts: { test: "node --test" } });
+    expect(pkg.description).toContain("Demo model — scripted output, not AI");
+    expect((await detectCommands(repo.dir)).test).toBe("npm test");
+    expect(commands.map((c) => [c.command, c.result.code, tapCounts(c.result.output)])).toEqual([
+      ["npm test", 0, { passed: 5, failed: 0, total: 5 }],
+    ]);
+    expect(result.steps[4]?.text).toContain("The checks pass: test `npm test`: passed — 5 passed, 0 failed.");
+    expect(artifacts[0]?.path).toBe("src/csv-export-invoices.js");
+  });
+
+  it("says so when the checks fail unexpectedly, instead of claiming success", async () => {
+    // A failing test that was already in the repository.
+    repo = await createTempRepo({
+      "README.md": README,
+      "test/legacy.test.js":
+        'import test from "node:test";\nimport assert from "node:assert/strict";\ntest("legacy", () => assert.equal(1, 2));\n',
+    });
+    const ctx = prompt("coder");
+    const result = await generateText({
+      model: createDemoModel({ chunkDelayMs: 0 }),
+      instructions: ctx.instructions,
+      messages: ctx.messages,
+      tools: {
+        ...createRepoTools(repo),
+        ...execTools(repo.dir),
+        write_artifact: (await setupTools()).write_artifact,
+      },
+      stopWhen: isStepCount(10),
+    });
+    expect(callsOf(result.steps).flat()).toContain("run_checks");
+    expect(result.steps.at(-2)?.text).toContain(
+      "The checks fail: test `npm test`: failed — 5 passed, 1 failed.",
+    );
+    expect(result.text).not.toContain("The checks pass");
   });
 });

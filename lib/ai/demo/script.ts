@@ -11,10 +11,10 @@ import { normalizeVerdict, type ReviewVerdict } from "@/lib/agents/verdict";
 import { type ParsedAssignment, parseAssignment } from "@/lib/runs/context";
 import type { Plan } from "@/lib/runs/plan";
 import { getRunTemplate } from "@/lib/runs/templates";
-import { writeCodeFile } from "./code";
+import { type CodeWork, codeWork, SCRIPTED_FAILURE_TASKS, scriptedBug } from "./code";
 import { DEMO_NOTICE, type DocContext, subjectOf, writeDocument } from "./documents";
 import { createRng, hashString, type Rng } from "./random";
-import { changedPaths, repoStep, type ToolOutput } from "./repo-steps";
+import { changedPaths, checksNote, codeStep, offersRepoTools, type ToolOutput } from "./repo-steps";
 
 /** What the demo model produces for one call: text blocks and tool calls, in order. */
 export type ScriptPart =
@@ -90,7 +90,35 @@ function evidenceFor(criterion: string, kind: ArtifactKind): string {
   return `Met across the document's ${sectionCount} sections.`;
 }
 
-/** The reviewer gate: checks the required sections and placeholders; fails a first attempt at `failureRate`. */
+/** A check's line in a subject's "## Checks" section: kind, backticked command, status first after the colon. */
+const CHECK_LINE = /^[-*\s]*\**([a-z]+)\**\s+`[^`]+`\s*:\s*\**(passed|failed|error|skipped)\b/i;
+
+/**
+ * The check results the run appends to a code subject, as its last `## Checks` section (to the
+ * end: the output it quotes may hold lines like TAP's `# todo 0`): the check lines, the failing
+ * ones apart, and the content before it.
+ */
+export function checksSection(content: string): { body: string; lines: string[]; failed: string[] } | null {
+  const last = [...content.matchAll(/^## Checks[ \t]*$/gm)].at(-1);
+  if (last?.index === undefined) return null;
+  const lines = content
+    .slice(last.index + last[0].length)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => CHECK_LINE.test(l))
+    .map((l) => l.replace(/^[-*]\s*/, ""));
+  return {
+    body: content.slice(0, last.index).trimEnd(),
+    lines,
+    failed: lines.filter((l) => /^(failed|error)$/i.test(CHECK_LINE.exec(l)?.[2] ?? "")),
+  };
+}
+
+/**
+ * The reviewer gate: fails a subject whose "## Checks" section shows a failing check, checks a
+ * document's required sections and placeholders, and fails a document's first attempt at
+ * `failureRate` (never code's: its one scripted failure is a real failing test).
+ */
 export function scriptedVerdict(a: ParsedAssignment, rng: Rng, failureRate: number): ReviewVerdict {
   const criteria = a.acceptanceCriteria.length
     ? a.acceptanceCriteria
@@ -109,12 +137,20 @@ export function scriptedVerdict(a: ParsedAssignment, rng: Rng, failureRate: numb
     });
   }
   const kind: ArtifactKind = isArtifactKind(subject.kind) ? subject.kind : "documentation";
+  const checks = checksSection(subject.content);
+  const content = checks ? checks.body : subject.content;
   const markdown = artifactKindSpec(kind).format === "markdown";
-  const missing = markdown ? missingSections(kind, subject.content) : [];
-  const placeholder = markdown && /\b(TBD|TODO|lorem ipsum)\b/i.test(subject.content);
-  const scriptedFailure = failureRate > 0 && a.attempt <= 1 && rng.next() < failureRate;
+  const missing = markdown ? missingSections(kind, content) : [];
+  const placeholder = markdown && /\b(TBD|TODO|lorem ipsum)\b/i.test(content);
+  // Random scripted failures exercise the rework loop on documents only: code is judged by its
+  // checks (the one scripted failing attempt of a run is a real failing test, see code.ts).
+  const scriptedFailure = markdown && failureRate > 0 && a.attempt <= 1 && rng.next() < failureRate;
+  const failedChecks = checks?.failed ?? [];
 
   const reasons = [
+    ...failedChecks.map(
+      (line) => `A check fails on this commit: ${line}. Fix the cause and run the checks again.`,
+    ),
     ...missing.map(
       (s) =>
         `Add the "${s}" section (\`## ${s}\`); a ${artifactKindSpec(kind).label.toLowerCase()} requires it.`,
@@ -124,12 +160,14 @@ export function scriptedVerdict(a: ParsedAssignment, rng: Rng, failureRate: numb
       ? [`Make "${criteria[0]}" verifiable: point to where it is met and add concrete numbers or examples.`]
       : []),
   ];
-  const blocked = missing.length > 0 || placeholder;
+  const blocked = missing.length > 0 || placeholder || failedChecks.length > 0;
+  const passedChecks =
+    checks && !failedChecks.length && checks.lines.length ? ` Checks: ${checks.lines.join("; ")}.` : "";
   return normalizeVerdict({
     verdict: reasons.length ? "fail" : "pass",
     summary: reasons.length
       ? `${DEMO_NOTICE}. The ${artifactKindSpec(kind).label.toLowerCase()} needs changes before work can build on it.`
-      : `${DEMO_NOTICE}. The ${artifactKindSpec(kind).label.toLowerCase()} meets every acceptance criterion.`,
+      : `${DEMO_NOTICE}. The ${artifactKindSpec(kind).label.toLowerCase()} meets every acceptance criterion.${passedChecks}`,
     criteria: criteria.map((criterion, i) => {
       const met = !blocked && !(scriptedFailure && i === 0);
       return {
@@ -137,11 +175,13 @@ export function scriptedVerdict(a: ParsedAssignment, rng: Rng, failureRate: numb
         met,
         evidence: met
           ? evidenceFor(criterion, kind)
-          : missing.length
-            ? `Missing sections: ${missing.join(", ")}.`
-            : placeholder
-              ? "The document contains placeholders."
-              : "Stated, but not verifiable as written.",
+          : failedChecks.length
+            ? `The checks fail: ${failedChecks.join("; ")}.`
+            : missing.length
+              ? `Missing sections: ${missing.join(", ")}.`
+              : placeholder
+                ? "The document contains placeholders."
+                : "Stated, but not verifiable as written.",
       };
     }),
     reasons,
@@ -168,13 +208,37 @@ type Deliverable = {
   summary: string;
   path?: string;
   language?: string;
+  /** For code: every file the agent writes, and whether this is the scripted buggy attempt. */
+  work?: CodeWork;
+  buggy?: boolean;
 };
 
-function deliverable(a: ParsedAssignment, rng: Rng): Deliverable {
+/**
+ * Whether this call is the run's one scripted failing attempt: the first attempt of the
+ * template's first code task that writes tests (SCRIPTED_FAILURE_TASKS), and only when the
+ * repository and execution tools are offered, so the gate can run the checks and send it back.
+ */
+export function carriesScriptedFailure(
+  a: Pick<ParsedAssignment, "purpose" | "template" | "taskKey" | "attempt">,
+  toolNames: readonly string[],
+): boolean {
+  return (
+    a.purpose === "task" &&
+    a.attempt === 1 &&
+    !!a.taskKey &&
+    SCRIPTED_FAILURE_TASKS[a.template] === a.taskKey &&
+    offersRepoTools(toolNames) &&
+    toolNames.includes("run_checks")
+  );
+}
+
+function deliverable(a: ParsedAssignment, rng: Rng, toolNames: readonly string[]): Deliverable {
   const kind = expectedKind(a);
   const ctx = docContext(a, rng);
   if (kind === "code" || kind === "test_code") {
-    const file = writeCodeFile(a.assignee ?? a.agent, kind, ctx.subject);
+    const wantBug = kind === "code" && carriesScriptedFailure(a, toolNames);
+    const work = codeWork(a.assignee ?? a.agent, kind, ctx.subject, { buggy: wantBug });
+    const file = work.main;
     return {
       kind,
       title: file.title,
@@ -182,6 +246,8 @@ function deliverable(a: ParsedAssignment, rng: Rng): Deliverable {
       summary: file.summary,
       path: file.path,
       language: file.language,
+      work,
+      buggy: wantBug && file.content.includes(scriptedBug(ctx.subject).oldText),
     };
   }
   const label = artifactKindSpec(kind).label;
@@ -194,9 +260,18 @@ function deliverable(a: ParsedAssignment, rng: Rng): Deliverable {
   };
 }
 
-function narrative(a: ParsedAssignment, d: Deliverable, rng: Rng): string {
+function narrative(a: ParsedAssignment, d: Deliverable, rng: Rng, input: ScriptInput): string {
+  const checks = d.work ? checksNote(input.toolNames, input.toolOutputs ?? []) : null;
+  const note = checks ? ` ${checks}` : "";
   if (a.reviewFeedback.length) {
-    return `Revising «${d.title}» to address the review: ${a.reviewFeedback.join(" ")}`;
+    return `Revising «${d.title}» to address the feedback: ${a.reviewFeedback.join(" ")}${note}`;
+  }
+  if (d.work && offersRepoTools(input.toolNames)) {
+    const files = d.work.files.map((f) => f.path).join(", ");
+    // The scripted buggy attempt finishes as if done: the gate's checks find what it missed.
+    if (d.buggy)
+      return `Done: "${a.taskTitle ?? d.title}" is implemented — wrote ${files}. Saving ${d.path}.`;
+    return `Wrote ${files}.${note} Saving ${d.path} as the task's artifact.`;
   }
   if (d.path) {
     return rng.pick([
@@ -213,14 +288,18 @@ function narrative(a: ParsedAssignment, d: Deliverable, rng: Rng): string {
 
 function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPart[] {
   const has = (tool: string) => input.toolNames.includes(tool);
+  const outputs = input.toolOutputs ?? [];
   const wrote = input.toolResults.some((t) => t === "write_artifact" || t === "revise_artifact");
-  const changed = changedPaths(input.toolOutputs ?? []);
+  const changed = changedPaths(outputs);
   const filesNote = changed.length ? ` Changed in the repository: ${changed.join(", ")}.` : "";
   if (wrote) {
+    const ranChecks = input.toolResults.includes("run_checks");
+    const checks =
+      ranChecks || (!has("run_checks") && changed.length) ? checksNote(input.toolNames, outputs) : null;
     return [
       {
         type: "text",
-        text: `Saved the result of "${a.taskTitle ?? a.purpose}".${filesNote} The reviewer can check each acceptance criterion against the matching section. (${DEMO_NOTICE}.)`,
+        text: `Saved the result of "${a.taskTitle ?? a.purpose}".${filesNote}${checks ? ` ${checks}` : ""} The reviewer can check each acceptance criterion against the matching section. (${DEMO_NOTICE}.)`,
       },
     ];
   }
@@ -242,18 +321,25 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
       ),
     ];
   }
-  const d = deliverable(a, rng);
-  if (a.purpose === "task") {
-    const step = repoStep(
-      d,
-      a.taskTitle ?? "the task",
+  const d = deliverable(a, rng, input.toolNames);
+  if (a.purpose === "task" && d.work) {
+    const bug = scriptedBug(subjectOf(a.goal || "the project"));
+    const step = codeStep(
+      {
+        taskTitle: a.taskTitle ?? "the task",
+        work: d.work,
+        projectName: a.projectName ?? "demo-project",
+        rework: a.attempt >= 2 && a.reviewFeedback.length > 0,
+        skipChecks: !!d.buggy,
+        bug: d.work.files.some((f) => f.path === bug.path) ? bug : undefined,
+      },
       input.toolNames,
       input.toolResults,
-      input.toolOutputs ?? [],
+      outputs,
     );
     if (step) return step;
   }
-  const text = narrative(a, d, rng);
+  const text = narrative(a, d, rng, input);
   const summary =
     filesNote && d.summary.length + filesNote.length <= 1200 ? `${d.summary}${filesNote}` : d.summary;
   if (a.reviewFeedback.length && a.previousArtifactId && has("revise_artifact")) {
@@ -261,7 +347,7 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
       artifactId: a.previousArtifactId,
       content: d.content,
       summary,
-      changeNote: `Addresses the review: ${a.reviewFeedback.join(" ")}`.slice(0, 600),
+      changeNote: `Addresses the feedback: ${a.reviewFeedback.join(" ")}`.slice(0, 600),
     };
     return [
       { type: "text", text },
