@@ -188,6 +188,7 @@ function LaneTranscript({ lane, live }: { lane: FeedLane; live: boolean }) {
               </div>
             );
           }
+          if (item.kind !== "insight") return null;
           return (
             <div
               key={item.key}
