@@ -8,9 +8,12 @@ import {
   GitMergeIcon,
   LightbulbIcon,
   RadioIcon,
+  ShieldOffIcon,
   WrenchIcon,
 } from "lucide-react";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { CheckResult } from "@/components/checks/check-result";
+import { CommandOutput } from "@/components/checks/command-output";
 import { DemoModelBadge } from "@/components/runs/demo-model-badge";
 import { type AgentNames, agentLabel } from "@/components/runs/format";
 import { TASK_STATUS_META, TaskStatusLabel } from "@/components/runs/status";
@@ -18,7 +21,8 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Spinner } from "@/components/ui/spinner";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
-import type { FeedItem, FeedLane, RunViewTask } from "@/lib/runs/view-state";
+import type { CheckInfo } from "@/lib/checks/read/check-info";
+import type { FeedItem, FeedLane, RunCheck, RunCommand, RunViewTask } from "@/lib/runs/view-state";
 import { cn } from "@/lib/utils";
 
 export type LiveFeedProps = {
@@ -31,8 +35,21 @@ export type LiveFeedProps = {
   usesDemoModel?: boolean;
   /** Whether the run can still produce output (changes the empty-state text). */
   active?: boolean;
+  /** Sandbox commands and checks the lanes' items refer to (`RunViewState.commands` / `.checks`). */
+  commands?: Readonly<Record<string, RunCommand>>;
+  checks?: Readonly<Record<string, RunCheck>>;
+  /** The stored checks (driver, reason), when loaded. */
+  storedChecks?: ReadonlyMap<string, CheckInfo>;
+  /** The run's checks route, for the logs. */
+  checksUrl?: string;
+  sandboxUnavailable?: boolean;
   className?: string;
 };
+
+type ExecContext = Pick<
+  LiveFeedProps,
+  "commands" | "checks" | "storedChecks" | "checksUrl" | "sandboxUnavailable"
+>;
 
 /** Near the bottom counts as the bottom: sub-pixel rounding and the caret line. */
 const STICK_THRESHOLD_PX = 48;
@@ -121,11 +138,17 @@ function Caret() {
   );
 }
 
-function LaneTranscript({ lane, live }: { lane: FeedLane; live: boolean }) {
+function LaneTranscript({ lane, live, exec }: { lane: FeedLane; live: boolean; exec: ExecContext }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [stuck, setStuck] = useState(true);
   const last = lane.items[lane.items.length - 1];
-  const lastText = last?.kind === "text" ? last.text.length : 0;
+  // A running command's output grows the lane as text does.
+  const lastText =
+    last?.kind === "text"
+      ? last.text.length
+      : last?.kind === "command"
+        ? (exec.commands?.[last.execId]?.output.length ?? 0)
+        : 0;
 
   // Follow new output while the reader is at the bottom; leave them alone once they scroll up.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run whenever the lane grows.
@@ -188,6 +211,34 @@ function LaneTranscript({ lane, live }: { lane: FeedLane; live: boolean }) {
               </div>
             );
           }
+          if (item.kind === "command") {
+            const command = exec.commands?.[item.execId];
+            return command ? <CommandOutput key={item.key} command={command} /> : null;
+          }
+          if (item.kind === "check") {
+            const check = exec.checks?.[item.checkId];
+            return check ? (
+              <CheckResult
+                key={item.key}
+                check={check}
+                stored={exec.storedChecks?.get(check.id)}
+                checksUrl={exec.checksUrl}
+                sandboxUnavailable={exec.sandboxUnavailable}
+              />
+            ) : null;
+          }
+          if (item.kind === "sandbox") {
+            return (
+              <div
+                key={item.key}
+                data-slot="feed-sandbox-unavailable"
+                className="flex gap-2 rounded-md border border-warning/30 bg-warning/5 px-3 py-2 text-sm"
+              >
+                <ShieldOffIcon aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-warning" />
+                <p>{item.message}: the run goes on without execution.</p>
+              </div>
+            );
+          }
           return (
             <div
               key={item.key}
@@ -237,8 +288,14 @@ export function LiveFeed({
   agentNames,
   usesDemoModel = false,
   active = true,
+  commands,
+  checks,
+  storedChecks,
+  checksUrl,
+  sandboxUnavailable,
   className,
 }: LiveFeedProps) {
+  const exec: ExecContext = { commands, checks, storedChecks, checksUrl, sandboxUnavailable };
   const [follow, setFollow] = useState(true);
   const [selected, setSelected] = useState<string | null>(null);
 
@@ -348,7 +405,7 @@ export function LiveFeed({
               <span className="text-muted-foreground text-sm">Run-level work</span>
             )}
           </div>
-          <LaneTranscript key={current.key} lane={current} live={liveLaneKeys.has(current.key)} />
+          <LaneTranscript key={current.key} lane={current} live={liveLaneKeys.has(current.key)} exec={exec} />
         </TabsContent>
       </Tabs>
     </div>

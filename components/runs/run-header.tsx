@@ -3,6 +3,7 @@
 import { CircleStopIcon, RefreshCwIcon } from "lucide-react";
 import type * as React from "react";
 import { useEffect, useId, useState } from "react";
+import { BranchCheckBadge, type BranchChecksSummaryLike } from "@/components/checks/branch-checks";
 import { DemoModelBadge } from "@/components/runs/demo-model-badge";
 import { formatCost, formatDuration, formatNumber, formatTokens } from "@/components/runs/format";
 import { RUN_STATUS_META, RunStatusBadge } from "@/components/runs/status";
@@ -37,6 +38,8 @@ export type RunHeaderProps = {
   totals: Pick<UsageTotals, "inputTokens" | "outputTokens" | "costUsd">;
   tokenBudget?: number | null;
   usesDemoModel?: boolean;
+  /** The run branch's checks on the merged result, once they ran. */
+  branchChecks?: BranchChecksSummaryLike | null;
   connection?: RunStreamConnection;
   onReconnect?: () => void;
   /** Shown while the run is not finished; resolves when the cancel request is done. */
@@ -166,6 +169,7 @@ export function RunHeader({
   totals,
   tokenBudget,
   usesDemoModel = false,
+  branchChecks,
   connection,
   onReconnect,
   onCancel,
@@ -191,6 +195,7 @@ export function RunHeader({
             <RunStatusBadge status={status} />
             {templateName && <Badge variant="outline">{templateName}</Badge>}
             {usesDemoModel && <DemoModelBadge />}
+            {branchChecks && <BranchCheckBadge summary={branchChecks} />}
             {connection && (
               <ConnectionIndicator connection={connection} final={final} onReconnect={onReconnect} />
             )}

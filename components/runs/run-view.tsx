@@ -5,6 +5,8 @@ import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
+import { SandboxNotice } from "@/components/checks/sandbox-notice";
+import { useRunChecks } from "@/components/checks/use-run-checks";
 import { RunChanges } from "@/components/code/run-changes";
 import { type ApprovalDecision, ApprovalPanel, type ApprovalSubject } from "@/components/runs/approval-panel";
 import { ArtifactViewer, type ViewerArtifact } from "@/components/runs/artifact-viewer";
@@ -20,12 +22,14 @@ import type { RunStatus, StoredRunEvent } from "@/lib/runs/events";
 import { useRunEvents } from "@/lib/runs/stream-client";
 import { getRunTemplate } from "@/lib/runs/templates";
 import {
+  branchChecks as branchChecksOf,
   isFinalRunStatus,
   isLaneLive,
   orderedApprovals,
   orderedArtifacts,
   orderedLanes,
   orderedTasks,
+  summarizeChecks,
 } from "@/lib/runs/view-state";
 
 // React Flow measures the DOM: render the graph in the browser only, and load it with its tab.
@@ -150,6 +154,14 @@ export function RunView({
     approvalOrder,
   } = state;
   const { artifacts: artifactMap, artifactOrder } = state;
+  const { checks: checkMap, checkOrder, commands, sandbox } = state;
+  const checksUrl =
+    orgSlug && projectSlug ? `/api/orgs/${orgSlug}/projects/${projectSlug}/runs/${runId}/checks` : undefined;
+  const storedChecks = useRunChecks(checksUrl, checkOrder.length);
+  const branchSummary = useMemo(
+    () => summarizeChecks(branchChecksOf({ checks: checkMap, checkOrder })),
+    [checkMap, checkOrder],
+  );
   const tasks = useMemo(() => orderedTasks({ tasks: taskMap, taskOrder }), [taskMap, taskOrder]);
   const lanes = useMemo(() => orderedLanes({ lanes: laneMap, laneOrder }), [laneMap, laneOrder]);
   const approvals = useMemo(
@@ -299,6 +311,7 @@ export function RunView({
         totals={state.totals}
         tokenBudget={run.tokenBudget}
         usesDemoModel={state.usesDemoModel}
+        branchChecks={branchSummary}
         connection={connection}
         onReconnect={reconnect}
         onCancel={onCancel}
@@ -308,6 +321,8 @@ export function RunView({
           ) : undefined
         }
       />
+
+      <SandboxNotice sandbox={sandbox} />
 
       {approvals.length > 0 && (
         <ApprovalPanel
@@ -363,6 +378,11 @@ export function RunView({
             agentNames={agentNames}
             usesDemoModel={state.usesDemoModel}
             active={!final}
+            commands={commands}
+            checks={checkMap}
+            storedChecks={storedChecks}
+            checksUrl={checksUrl}
+            sandboxUnavailable={sandbox.unavailable !== null}
           />
         </TabsContent>
         <TabsContent value="tasks" className="min-w-0">
@@ -373,6 +393,11 @@ export function RunView({
             canRetry={permissions.canRetry}
             onRetry={onRetry}
             onFork={onFork}
+            checks={checkMap}
+            checkOrder={checkOrder}
+            storedChecks={storedChecks}
+            checksUrl={checksUrl}
+            sandboxUnavailable={sandbox.unavailable !== null}
           />
         </TabsContent>
         <TabsContent value="graph">

@@ -2,13 +2,17 @@
 
 import { CircleCheckIcon, CircleXIcon, CornerDownRightIcon, GitForkIcon, RotateCcwIcon } from "lucide-react";
 import { memo, useId, useState } from "react";
+import { AttemptHistory } from "@/components/checks/attempt-history";
+import { CheckBadge } from "@/components/checks/check-badge";
+import { badgeCheckOf } from "@/components/checks/check-result";
 import { type AgentNames, agentLabel } from "@/components/runs/format";
 import { PriorityBadge, TASK_STATUS_META } from "@/components/runs/status";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Spinner } from "@/components/ui/spinner";
+import type { CheckInfo } from "@/lib/checks/read/check-info";
 import type { TaskStatus } from "@/lib/runs/schedule";
-import type { RunViewTask } from "@/lib/runs/view-state";
+import { latestByKind, type RunViewState, type RunViewTask, taskAttempts } from "@/lib/runs/view-state";
 import { cn } from "@/lib/utils";
 
 export type TaskBoardProps = {
@@ -21,8 +25,58 @@ export type TaskBoardProps = {
   onRetry?: (taskId: string) => Promise<unknown>;
   /** Starts a new run from this accepted task's commit; the button shows on done tasks only then. */
   onFork?: (taskId: string) => Promise<unknown>;
+  /** The run's checks (`RunViewState.checks` / `.checkOrder`): each task's attempts show theirs. */
+  checks?: RunViewState["checks"];
+  checkOrder?: string[];
+  storedChecks?: ReadonlyMap<string, CheckInfo>;
+  checksUrl?: string;
+  sandboxUnavailable?: boolean;
   className?: string;
 };
+
+type ChecksContext = Pick<
+  TaskBoardProps,
+  "checks" | "checkOrder" | "storedChecks" | "checksUrl" | "sandboxUnavailable"
+>;
+
+/** The latest attempt's checks on the card; every attempt, its checks and its verdict, unfolded. */
+function TaskChecks({ task, context }: { task: RunViewTask; context: ChecksContext }) {
+  const attempts = taskAttempts(
+    { checks: context.checks ?? {}, checkOrder: context.checkOrder ?? [], tasks: { [task.id]: task } },
+    task.id,
+  );
+  const latest = [...attempts].reverse().find((a) => a.checks.length > 0);
+  if (!latest && attempts.length <= 1) return null;
+  return (
+    <div className="space-y-1.5" data-slot="task-checks">
+      {latest && (
+        <ul className="flex flex-wrap gap-1.5" aria-label={`Checks of attempt ${latest.attempt}`}>
+          {latestByKind(latest.checks).map((check) => (
+            <li key={check.id}>
+              <CheckBadge
+                check={badgeCheckOf(check, context.storedChecks?.get(check.id))}
+                sandboxUnavailable={context.sandboxUnavailable}
+                showReason={false}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+      <details className="group text-xs">
+        <summary className="cursor-pointer text-muted-foreground hover:text-foreground">
+          Attempt history ({attempts.length})
+        </summary>
+        <AttemptHistory
+          className="mt-1.5"
+          attempts={attempts}
+          stored={context.storedChecks}
+          checksUrl={context.checksUrl}
+          sandboxUnavailable={context.sandboxUnavailable}
+        />
+      </details>
+    </div>
+  );
+}
 
 const COLUMNS: TaskStatus[] = ["todo", "in_progress", "review", "blocked", "done", "failed", "cancelled"];
 /** Exceptional columns appear only when a task is in them, keeping the board calm. */
@@ -63,7 +117,9 @@ function TaskCard({
   agentNames,
   retry,
   fork,
+  checks,
 }: {
+  checks: ChecksContext;
   task: RunViewTask;
   phase?: string;
   parentTitle?: string;
@@ -97,6 +153,7 @@ function TaskCard({
       </div>
       {task.statusReason && <p className="text-foreground/80 text-xs">{task.statusReason}</p>}
       <Verdict task={task} />
+      <TaskChecks task={task} context={checks} />
       {retry && (
         <Button size="sm" variant="outline" disabled={retry.pending} onClick={retry.onRetry}>
           {retry.pending ? <Spinner aria-hidden="true" /> : <RotateCcwIcon aria-hidden="true" />}
@@ -127,8 +184,14 @@ export const TaskBoard = memo(function TaskBoard({
   canRetry = false,
   onRetry,
   onFork,
+  checks,
+  checkOrder,
+  storedChecks,
+  checksUrl,
+  sandboxUnavailable,
   className,
 }: TaskBoardProps) {
+  const checksContext: ChecksContext = { checks, checkOrder, storedChecks, checksUrl, sandboxUnavailable };
   const idPrefix = useId();
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
   const [forking, setForking] = useState<string | null>(null);
@@ -206,6 +269,7 @@ export const TaskBoard = memo(function TaskBoard({
                       phase={phaseTitles.get(task.phaseKey)}
                       parentTitle={task.parentTaskId ? titles.get(task.parentTaskId) : undefined}
                       agentNames={agentNames}
+                      checks={checksContext}
                       retry={
                         canRetry && onRetry && task.status === "failed"
                           ? { pending: retrying.has(task.id), onRetry: () => void retry(task.id) }

@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_MODEL_ID } from "@/lib/ai/demo-model";
+import { NO_SANDBOX_MESSAGE } from "@/lib/checks/kinds";
 import type { RunEvent, StoredRunEvent, TaskSnapshot } from "./events";
 import {
   applyRunEvents,
+  branchChecks,
+  CHECKS_LANE_AGENT,
   initialRunViewState,
   isLaneLive,
+  MAX_COMMAND_OUTPUT_CHARS,
+  orderedChecks,
   orderedLanes,
   orderedTasks,
   pendingApprovals,
   type RunViewState,
+  summarizeChecks,
+  taskAttempts,
 } from "./view-state";
 
 const at = (seq: number) => new Date(Date.UTC(2026, 10, 24, 12, 0, seq)).toISOString();
@@ -797,5 +804,185 @@ describe("applyRunEvents: repository work", () => {
     expect(lane?.items.map((i) => i.kind)).toEqual(["file", "conflict", "commit"]);
     expect(lane?.items[0]).toMatchObject({ path: "src/export.ts", added: 12, removed: 0 });
     expect(lane?.items[2]).toMatchObject({ message: "t1: Task t1", files: 2 });
+  });
+});
+
+describe("applyRunEvents: commands and checks", () => {
+  const started = (execId: string, over: Partial<Extract<RunEvent, { type: "command.started" }>> = {}) =>
+    ({
+      type: "command.started",
+      execId,
+      taskId: "a",
+      agentSlug: "coder",
+      command: "node --test",
+      purpose: "check",
+      kind: "test",
+      driver: "bubblewrap",
+      network: false,
+      ...over,
+    }) satisfies RunEvent;
+  const output = (execId: string, chunk: string): RunEvent => ({
+    type: "command.output",
+    execId,
+    taskId: "a",
+    chunk,
+  });
+  const finished = (execId: string, exitCode: number, durationMs = 120): RunEvent => ({
+    type: "command.finished",
+    execId,
+    taskId: "a",
+    exitCode,
+    outcome: "exited",
+    durationMs,
+    outputBytes: 42,
+    truncated: false,
+  });
+  const recorded = (
+    checkId: string,
+    over: Partial<Extract<RunEvent, { type: "check.recorded" }>> = {},
+  ): RunEvent => ({
+    type: "check.recorded",
+    checkId,
+    taskId: "a",
+    attempt: 1,
+    scope: "task",
+    kind: "test",
+    command: "node --test",
+    status: "failed",
+    exitCode: 1,
+    durationMs: 120,
+    passed: 3,
+    failed: 1,
+    commitSha: "abc123",
+    ...over,
+  });
+  const running = () =>
+    applyRunEvents(start(), log(1, plan(task("a")), { type: "run.status", status: "running" }));
+
+  it("grows a command block as output arrives, in the lane of its agent and task", () => {
+    let state = applyRunEvents(running(), log(3, started("x1"), output("x1", "ok 1 - adds\n")));
+    expect(state.commands.x1).toMatchObject({ running: true, output: "ok 1 - adds\n", exitCode: null });
+    const lane = state.lanes["coder:a"];
+    expect(lane?.items).toEqual([{ kind: "command", key: "command-x1", execId: "x1", at: at(3) }]);
+    expect(lane?.lastSeq).toBe(4);
+
+    const before = state;
+    state = applyRunEvents(state, log(5, output("x1", "not ok 2 - fails\n"), finished("x1", 1, 340)));
+    expect(state.commands.x1).toMatchObject({
+      output: "ok 1 - adds\nnot ok 2 - fails\n",
+      running: false,
+      exitCode: 1,
+      outcome: "exited",
+      durationMs: 340,
+      finishedAt: at(6),
+    });
+    // The earlier state is untouched: the page may still be rendering it.
+    expect(before.commands.x1?.output).toBe("ok 1 - adds\n");
+    expect(before.commands.x1?.running).toBe(true);
+  });
+
+  it("keeps only the tail of a very long output, counting what it dropped", () => {
+    const big = "x".repeat(MAX_COMMAND_OUTPUT_CHARS);
+    const state = applyRunEvents(running(), log(3, started("x1"), output("x1", big), output("x1", "END")));
+    const command = state.commands.x1;
+    expect(command?.output.length).toBe(MAX_COMMAND_OUTPUT_CHARS);
+    expect(command?.output.endsWith("xEND")).toBe(true);
+    expect(command?.droppedChars).toBe(3);
+  });
+
+  it("ignores output for a command it never saw start", () => {
+    const state = applyRunEvents(running(), log(3, output("ghost", "hi"), finished("ghost", 0)));
+    expect(state.commands).toEqual({});
+    expect(state.lastSeq).toBe(4);
+  });
+
+  it("records checks per task and attempt, links each to its command, and pairs the verdict", () => {
+    const state = applyRunEvents(
+      running(),
+      log(
+        3,
+        started("x1"),
+        finished("x1", 1),
+        recorded("c1"),
+        { type: "review.verdict", taskId: "a", verdict: "fail", reasons: ["Tests fail"], attempt: 1 },
+        started("x2", { driver: "host" }),
+        finished("x2", 0),
+        recorded("c2", { attempt: 2, status: "passed", exitCode: 0, passed: 4, failed: 0 }),
+        { type: "review.verdict", taskId: "a", verdict: "pass", reasons: [], attempt: 2 },
+      ),
+    );
+    expect(state.checks.c1).toMatchObject({
+      status: "failed",
+      execId: "x1",
+      driver: "bubblewrap",
+      attempt: 1,
+    });
+    expect(state.checks.c2).toMatchObject({ status: "passed", execId: "x2", driver: "host" });
+    expect(state.commands.x1?.checkId).toBe("c1");
+    expect(state.sandbox.unsandboxed).toBe(true);
+    const attempts = taskAttempts(state, "a");
+    expect(attempts.map((a) => [a.attempt, a.checks.map((c) => c.id), a.verdict?.verdict])).toEqual([
+      [1, ["c1"], "fail"],
+      [2, ["c2"], "pass"],
+    ]);
+    const items = state.lanes["coder:a"]?.items.map((i) => i.key);
+    expect(items).toEqual(["command-x1", "check-c1", "command-x2", "check-c2"]);
+  });
+
+  it("does not add a check twice when its event is replayed under a new position", () => {
+    const once = applyRunEvents(running(), log(3, recorded("c1")));
+    const twice = applyRunEvents(once, log(4, recorded("c1", { status: "passed" })));
+    expect(orderedChecks(twice).map((c) => [c.id, c.status])).toEqual([["c1", "passed"]]);
+    expect(twice.lanes["coder:a"]?.items.filter((i) => i.kind === "check")).toHaveLength(1);
+  });
+
+  it("summarizes the run branch's checks, the latest of each kind", () => {
+    const branch = { taskId: null, attempt: null, scope: "branch" as const };
+    let state = applyRunEvents(
+      running(),
+      log(
+        3,
+        recorded("b1", { ...branch, kind: "build", status: "passed", passed: null, failed: null }),
+        recorded("b2", { ...branch, status: "failed" }),
+        recorded("t1", { status: "passed" }),
+      ),
+    );
+    expect(branchChecks(state).map((c) => c.id)).toEqual(["b1", "b2"]);
+    expect(summarizeChecks(branchChecks(state))).toMatchObject({ status: "failed", passed: 3, failed: 1 });
+    // The branch's checks without a task land in the checks lane.
+    expect(state.lanes[`${CHECKS_LANE_AGENT}:run`]?.items.map((i) => i.key)).toEqual([
+      "check-b1",
+      "check-b2",
+    ]);
+
+    state = applyRunEvents(
+      state,
+      log(6, recorded("b3", { ...branch, status: "passed", passed: 4, failed: 0 })),
+    );
+    expect(summarizeChecks(branchChecks(state))).toMatchObject({
+      status: "passed",
+      passed: 4,
+      failed: 0,
+      durationMs: 240,
+    });
+    expect(summarizeChecks([])).toBeNull();
+  });
+
+  it("calls skipped-only checks skipped, and an error a failure", () => {
+    const skipped = applyRunEvents(running(), log(3, recorded("s1", { status: "skipped", passed: null })));
+    expect(summarizeChecks(orderedChecks(skipped))?.status).toBe("skipped");
+    const errored = applyRunEvents(running(), log(3, recorded("e1", { status: "error" })));
+    expect(summarizeChecks(orderedChecks(errored))?.status).toBe("failed");
+  });
+
+  it("notes once per lane that the sandbox is unavailable", () => {
+    const unavailable: RunEvent = { type: "sandbox.unavailable", taskId: "a", message: NO_SANDBOX_MESSAGE };
+    const state = applyRunEvents(
+      running(),
+      log(3, unavailable, unavailable, recorded("s1", { status: "skipped" })),
+    );
+    expect(state.sandbox.unavailable).toEqual({ message: NO_SANDBOX_MESSAGE, taskId: "a", at: at(3) });
+    expect(state.lanes["coder:a"]?.items.map((i) => i.kind)).toEqual(["sandbox", "check"]);
+    expect(state.checks.s1?.driver).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { isDemoModel } from "@/lib/ai/demo-label";
+import type { CheckKind, CheckScope, CheckStatus, SandboxDriverName } from "@/lib/checks/kinds";
 import { FINAL_RUN_STATUSES, type RunStatus, type StoredRunEvent, type TaskSnapshot } from "./events";
 
 /**
@@ -45,7 +46,71 @@ export type FeedItem =
     }
   /** The task's accepted work, committed to the run branch (files 0: nothing to commit). */
   | { kind: "commit"; key: string; sha: string; message: string; files: number; at: string }
-  | { kind: "conflict"; key: string; files: string[]; at: string };
+  | { kind: "conflict"; key: string; files: string[]; at: string }
+  /** A command run in the sandbox; its output and end live in `RunViewState.commands[execId]`. */
+  | { kind: "command"; key: string; execId: string; at: string }
+  /** A check stored on a commit; the result lives in `RunViewState.checks[checkId]`. */
+  | { kind: "check"; key: string; checkId: string; at: string }
+  /** This host cannot execute code: the run goes on without execution. */
+  | { kind: "sandbox"; key: string; message: string; at: string };
+
+/** A command run in the sandbox, growing as its output arrives. */
+export type RunCommand = {
+  execId: string;
+  taskId: string | null;
+  agentSlug: string | null;
+  command: string;
+  purpose: "command" | "check";
+  kind: CheckKind | null;
+  driver: SandboxDriverName;
+  network: boolean;
+  /** The output so far: its tail when it passed `MAX_COMMAND_OUTPUT_CHARS` (see `droppedChars`). */
+  output: string;
+  /** Characters of output dropped from the head in this view (the check's log keeps them). */
+  droppedChars: number;
+  running: boolean;
+  exitCode: number | null;
+  /** exited, or the limit that stopped it (wall_time, cpu_time, memory, processes, output). */
+  outcome: string | null;
+  durationMs: number | null;
+  outputBytes: number;
+  /** The sandbox cut the output (head and tail kept). */
+  truncated: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  /** The check this command's result was stored as, once recorded. */
+  checkId: string | null;
+};
+
+/** A check as the run's events announce it (the log and details come from the checks route). */
+export type RunCheck = {
+  id: string;
+  taskId: string | null;
+  attempt: number | null;
+  scope: CheckScope;
+  kind: CheckKind;
+  command: string;
+  status: CheckStatus;
+  exitCode: number | null;
+  durationMs: number;
+  passed: number | null;
+  failed: number | null;
+  commitSha: string | null;
+  /** How it ran, from its command's start (null when no command ran, e.g. skipped). */
+  driver: SandboxDriverName | null;
+  execId: string | null;
+  at: string;
+};
+
+export type RunSandboxState = {
+  /** Set when the run said this host cannot execute code. */
+  unavailable: { message: string; taskId: string | null; at: string } | null;
+  /** Some command ran on the host without a sandbox (the operator's explicit setting). */
+  unsandboxed: boolean;
+};
+
+/** How much of a command's output the page keeps in memory; the check's log has it all. */
+export const MAX_COMMAND_OUTPUT_CHARS = 200_000;
 
 /** One agent's work on one task (or on the run itself, e.g. the orchestrator's plan). */
 export type FeedLane = {
@@ -130,6 +195,11 @@ export type RunViewState = {
   artifactOrder: string[];
   approvals: Record<string, RunApproval>;
   approvalOrder: string[];
+  commands: Record<string, RunCommand>;
+  commandOrder: string[];
+  checks: Record<string, RunCheck>;
+  checkOrder: string[];
+  sandbox: RunSandboxState;
   totals: RunTotals;
   progress: RunProgress;
   /** Some output came from the scripted demo model and must be labelled as such. */
@@ -176,6 +246,11 @@ export function initialRunViewState(run: RunViewSeed): RunViewState {
     artifactOrder: [],
     approvals: {},
     approvalOrder: [],
+    commands: {},
+    commandOrder: [],
+    checks: {},
+    checkOrder: [],
+    sandbox: { unavailable: null, unsandboxed: false },
     totals: { ...emptyUsage(), byAgent: {}, byModel: {} },
     progress: computeProgress([], run.status),
     usesDemoModel: run.usesDemoModel ?? false,
@@ -244,7 +319,9 @@ class Draft {
     this.state = { ...state };
   }
 
-  private own<K extends "tasks" | "lanes" | "artifacts" | "approvals" | "totals">(key: K): RunViewState[K] {
+  private own<K extends "tasks" | "lanes" | "artifacts" | "approvals" | "totals" | "commands" | "checks">(
+    key: K,
+  ): RunViewState[K] {
     if (!this.copied.has(key)) {
       this.copied.add(key);
       this.state[key] = { ...this.state[key] };
@@ -252,7 +329,9 @@ class Draft {
     return this.state[key];
   }
 
-  private ownOrder(key: "taskOrder" | "laneOrder" | "artifactOrder" | "approvalOrder"): string[] {
+  private ownOrder(
+    key: "taskOrder" | "laneOrder" | "artifactOrder" | "approvalOrder" | "commandOrder" | "checkOrder",
+  ): string[] {
     if (!this.copied.has(key)) {
       this.copied.add(key);
       this.state[key] = [...this.state[key]];
@@ -306,6 +385,32 @@ class Draft {
 
   totals(): RunTotals {
     return this.own("totals");
+  }
+
+  /** The command for editing: copied once per batch, so a burst of output chunks costs one copy. */
+  command(execId: string): RunCommand | undefined {
+    const existing = this.state.commands[execId];
+    if (!existing) return undefined;
+    const commands = this.own("commands");
+    const copyKey = `command:${execId}`;
+    if (!this.copied.has(copyKey)) {
+      this.copied.add(copyKey);
+      commands[execId] = { ...existing };
+    }
+    return commands[execId];
+  }
+
+  addCommand(command: RunCommand) {
+    const commands = this.own("commands");
+    if (!commands[command.execId]) this.ownOrder("commandOrder").push(command.execId);
+    this.copied.add(`command:${command.execId}`);
+    commands[command.execId] = command;
+  }
+
+  setCheck(check: RunCheck) {
+    const checks = this.own("checks");
+    if (!checks[check.id]) this.ownOrder("checkOrder").push(check.id);
+    checks[check.id] = check;
   }
 }
 
@@ -507,10 +612,145 @@ function apply(draft: Draft, event: StoredRunEvent) {
       if (isDemoModel(event.modelId)) s.usesDemoModel = true;
       return;
     }
+    case "command.started": {
+      if (s.commands[event.execId]) return;
+      draft.addCommand({
+        execId: event.execId,
+        taskId: event.taskId,
+        agentSlug: event.agentSlug,
+        command: event.command,
+        purpose: event.purpose,
+        kind: event.kind ?? null,
+        driver: event.driver,
+        network: event.network,
+        output: "",
+        droppedChars: 0,
+        running: true,
+        exitCode: null,
+        outcome: null,
+        durationMs: null,
+        outputBytes: 0,
+        truncated: false,
+        startedAt: event.at,
+        finishedAt: null,
+        checkId: null,
+      });
+      if (event.driver === "host" && !s.sandbox.unsandboxed) s.sandbox = { ...s.sandbox, unsandboxed: true };
+      const lane = commandLane(draft, event.agentSlug, event.taskId, event.seq, event.at);
+      lane.items.push({
+        kind: "command",
+        key: `command-${event.execId}`,
+        execId: event.execId,
+        at: event.at,
+      });
+      return;
+    }
+    case "command.output": {
+      const command = draft.command(event.execId);
+      if (!command) return;
+      let output = command.output + event.chunk;
+      if (output.length > MAX_COMMAND_OUTPUT_CHARS) {
+        const drop = output.length - MAX_COMMAND_OUTPUT_CHARS;
+        command.droppedChars += drop;
+        output = output.slice(drop);
+      }
+      command.output = output;
+      // The lane moved: it is the one producing output now.
+      commandLane(draft, command.agentSlug, command.taskId, event.seq, event.at);
+      return;
+    }
+    case "command.finished": {
+      const command = draft.command(event.execId);
+      if (!command) return;
+      Object.assign(command, {
+        running: false,
+        exitCode: event.exitCode,
+        outcome: event.outcome,
+        durationMs: event.durationMs,
+        outputBytes: event.outputBytes,
+        truncated: event.truncated,
+        finishedAt: event.at,
+      });
+      return;
+    }
+    case "check.recorded": {
+      const previous = s.checks[event.checkId];
+      // The command this check ran: the latest finished check command of this kind and task.
+      const execId =
+        previous?.execId ??
+        s.commandOrder.findLast((id) => {
+          const c = s.commands[id];
+          return (
+            c?.purpose === "check" &&
+            c.kind === event.kind &&
+            c.taskId === event.taskId &&
+            !c.running &&
+            c.checkId === null
+          );
+        }) ??
+        null;
+      const command = execId ? draft.command(execId) : undefined;
+      if (command) command.checkId = event.checkId;
+      draft.setCheck({
+        id: event.checkId,
+        taskId: event.taskId,
+        attempt: event.attempt,
+        scope: event.scope,
+        kind: event.kind,
+        command: event.command,
+        status: event.status,
+        exitCode: event.exitCode,
+        durationMs: event.durationMs,
+        passed: event.passed,
+        failed: event.failed,
+        commitSha: event.commitSha,
+        driver: command?.driver ?? null,
+        execId,
+        at: event.at,
+      });
+      if (!previous) {
+        const lane = commandLane(draft, command?.agentSlug ?? null, event.taskId, event.seq, event.at);
+        lane.items.push({
+          kind: "check",
+          key: `check-${event.checkId}`,
+          checkId: event.checkId,
+          at: event.at,
+        });
+      }
+      return;
+    }
+    case "sandbox.unavailable": {
+      if (!s.sandbox.unavailable) {
+        s.sandbox = {
+          ...s.sandbox,
+          unavailable: { message: event.message, taskId: event.taskId, at: event.at },
+        };
+      }
+      const lane = commandLane(draft, null, event.taskId, event.seq, event.at);
+      // Once per lane: every check of a task would say the same.
+      if (!lane.items.some((item) => item.kind === "sandbox")) {
+        lane.items.push({
+          kind: "sandbox",
+          key: `sandbox-${event.seq}`,
+          message: event.message,
+          at: event.at,
+        });
+      }
+      return;
+    }
     default:
       // An event type this build does not know (a newer server): skip it, keep the position.
       return;
   }
+}
+
+/** The lane name for commands and checks no agent ran (the gate, the run branch's checks). */
+export const CHECKS_LANE_AGENT = "checks";
+
+/** Commands and checks show in the lane of the agent that ran them, else of the task's agent. */
+function commandLane(draft: Draft, agentSlug: string | null, taskId: string | null, seq: number, at: string) {
+  const slug = agentSlug ?? (taskId ? draft.state.tasks[taskId]?.agentSlug : undefined) ?? CHECKS_LANE_AGENT;
+  return draft.lane(slug, taskId, seq, at);
 }
 
 /**
@@ -572,4 +812,72 @@ export function isLaneLive(state: RunViewState, lane: FeedLane): boolean {
   const task = state.tasks[lane.taskId];
   if (!task || (task.status !== "in_progress" && task.status !== "review")) return false;
   return lanes.every((other) => other.taskId !== lane.taskId || other.lastSeq <= lane.lastSeq);
+}
+
+export const orderedChecks = ({ checks, checkOrder }: Pick<RunViewState, "checks" | "checkOrder">) =>
+  checkOrder.flatMap((id) => (checks[id] ? [checks[id]] : []));
+
+/** The latest check of each kind (a check run again replaces the earlier one), in kind order. */
+export function latestByKind(checks: readonly RunCheck[]): RunCheck[] {
+  const byKind = new Map<CheckKind, RunCheck>();
+  for (const check of checks) byKind.set(check.kind, check);
+  return [...byKind.values()];
+}
+
+export type ChecksSummary = {
+  /** failed when any failed or errored; passed when some passed and none failed; else skipped. */
+  status: "passed" | "failed" | "skipped";
+  passed: number;
+  failed: number;
+  durationMs: number;
+  checks: RunCheck[];
+};
+
+/** One status for a set of checks (latest per kind), or null when there are none. */
+export function summarizeChecks(checks: readonly RunCheck[]): ChecksSummary | null {
+  const latest = latestByKind(checks);
+  if (latest.length === 0) return null;
+  const bad = latest.some((c) => c.status === "failed" || c.status === "error");
+  const good = latest.some((c) => c.status === "passed");
+  return {
+    status: bad ? "failed" : good ? "passed" : "skipped",
+    passed: latest.reduce((n, c) => n + (c.passed ?? 0), 0),
+    failed: latest.reduce((n, c) => n + (c.failed ?? 0), 0),
+    durationMs: latest.reduce((n, c) => n + c.durationMs, 0),
+    checks: latest,
+  };
+}
+
+/** The run branch's checks on the merged result (scope `branch`), latest per kind. */
+export const branchChecks = (state: Pick<RunViewState, "checks" | "checkOrder">) =>
+  latestByKind(orderedChecks(state).filter((c) => c.scope === "branch"));
+
+export type TaskAttempt = {
+  attempt: number;
+  /** The gate's checks on the attempt's commit and the agent's own run_checks, in order. */
+  checks: RunCheck[];
+  verdict: TaskVerdict | null;
+};
+
+/** A task's attempts, oldest first: each with its checks and the reviewer's verdict. */
+export function taskAttempts(
+  state: Pick<RunViewState, "checks" | "checkOrder" | "tasks">,
+  taskId: string,
+): TaskAttempt[] {
+  const task = state.tasks[taskId];
+  const checks = orderedChecks(state).filter((c) => c.taskId === taskId);
+  const last = Math.max(
+    task?.attempts ?? 0,
+    ...checks.map((c) => c.attempt ?? 0),
+    ...(task?.verdicts ?? []).map((v) => v.attempt),
+  );
+  const attempts: TaskAttempt[] = [];
+  for (let attempt = 1; attempt <= last; attempt++) {
+    attempts.push({
+      attempt,
+      checks: checks.filter((c) => (c.attempt ?? last) === attempt),
+      verdict: task?.verdicts.findLast((v) => v.attempt === attempt) ?? null,
+    });
+  }
+  return attempts;
 }

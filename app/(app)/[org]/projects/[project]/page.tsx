@@ -2,6 +2,7 @@ import { ArchiveIcon, ArrowLeftIcon, ArrowRightIcon, CodeIcon, PencilIcon, PlayI
 import type { Metadata } from "next";
 import Link from "next/link";
 import type * as React from "react";
+import { ProjectChecks } from "@/components/checks/project-checks";
 import { ArchiveProjectButton } from "@/components/projects/archive-project-button";
 import { ProjectStatusBadge } from "@/components/projects/project-status-badge";
 import { RunsTable } from "@/components/runs/runs-table";
@@ -13,6 +14,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getAiSettings } from "@/lib/ai/org-settings";
+import { getProjectCheckStatus } from "@/lib/checks/read/project-check-status";
 import { orgPageContext } from "@/lib/orgs/page-context";
 import { orNotFound } from "@/lib/projects/or-not-found";
 import { getProject } from "@/lib/projects/queries";
@@ -36,6 +38,7 @@ export default async function ProjectPage({ params }: Props) {
   const canWrite = ctx.can("projects.write");
   const archived = project.status === "archived";
   const runs = await listProjectRuns(ctx, slug, { limit: 10 });
+  const checkStatus = await getProjectCheckStatus(ctx, slug);
   const canStart = ctx.can("runs.start") && !archived;
   const defaultTokenBudget = canStart ? (await getAiSettings(ctx)).defaultTokenBudget : null;
 
@@ -155,31 +158,42 @@ export default async function ProjectPage({ params }: Props) {
           </Card>
         </div>
 
-        <Card className="content-start gap-4 self-start">
-          <CardHeader>
-            <CardTitle>Details</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <dl className="grid gap-3 text-sm">
-              <Detail label="Status">
-                <ProjectStatusBadge status={project.status} />
-              </Detail>
-              <Detail label="Slug">
-                <span className="break-all font-mono">{project.slug}</span>
-              </Detail>
-              <Detail label="Created by">
-                {project.createdBy ? (
-                  <span className="break-all">{project.createdBy.name ?? project.createdBy.email}</span>
-                ) : (
-                  <span className="text-muted-foreground">A former user</span>
-                )}
-              </Detail>
-              <Detail label="Created">{when(project.createdAt)}</Detail>
-              <Detail label="Last updated">{when(project.updatedAt)}</Detail>
-              {project.archivedAt && <Detail label="Archived">{when(project.archivedAt)}</Detail>}
-            </dl>
-          </CardContent>
-        </Card>
+        <div className="grid content-start gap-6 self-start">
+          <Card className="content-start gap-4">
+            <CardHeader>
+              <CardTitle>Details</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <dl className="grid gap-3 text-sm">
+                <Detail label="Status">
+                  <ProjectStatusBadge status={project.status} />
+                </Detail>
+                <Detail label="Slug">
+                  <span className="break-all font-mono">{project.slug}</span>
+                </Detail>
+                <Detail label="Created by">
+                  {project.createdBy ? (
+                    <span className="break-all">{project.createdBy.name ?? project.createdBy.email}</span>
+                  ) : (
+                    <span className="text-muted-foreground">A former user</span>
+                  )}
+                </Detail>
+                <Detail label="Created">{when(project.createdAt)}</Detail>
+                <Detail label="Last updated">{when(project.updatedAt)}</Detail>
+                {project.archivedAt && <Detail label="Archived">{when(project.archivedAt)}</Detail>}
+              </dl>
+            </CardContent>
+          </Card>
+          <Card className="content-start gap-4">
+            <CardHeader>
+              <CardTitle>Checks</CardTitle>
+              <CardDescription>The latest tests, build and lint on each branch.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <ProjectChecks org={org} project={project.slug} status={checkStatus} />
+            </CardContent>
+          </Card>
+        </div>
       </div>
     </>
   );
