@@ -35,7 +35,7 @@ const SIGNAL_EXIT = (name: NodeJS.Signals) => 128 + (constants.signals[name] ?? 
 type Killed = Exclude<SandboxOutcome, "exited" | "memory">;
 
 const ALLOC_FAILURE =
-  /out of memory|Cannot allocate memory|std::bad_alloc|MemoryError|ENOMEM|Allocation failed|heap limit/i;
+  /out of memory|Cannot allocate memory|std::bad_alloc|MemoryError|ENOMEM|Allocation failed|heap limit|memory exhausted/i;
 const FORK_FAILURE = /Cannot fork|fork: (retry|Resource temporarily unavailable)|spawn.*EAGAIN/i;
 
 /**
