@@ -139,6 +139,38 @@ export function countTasksOfUid(uid: number): number {
   return count;
 }
 
+/**
+ * Counts the processes in the PID namespace of the sandbox bwrap `outerPid` started (its child is
+ * the namespace's PID 1). The process limit's watchdog when there is no pids cgroup.
+ */
+export function pidNamespaceCounter(): (outerPid: number) => number | null {
+  let ns: string | null = null;
+  return (outerPid) => {
+    if (ns === null) {
+      try {
+        const init = readFileSync(`/proc/${outerPid}/task/${outerPid}/children`, "utf8").trim().split(" ")[0];
+        if (!init) return null;
+        ns = readlinkSync(`/proc/${init}/ns/pid`);
+      } catch {
+        return null;
+      }
+      // bwrap's own outer process is in the host's namespace: only a new namespace is counted.
+      if (ns === readlinkSync("/proc/self/ns/pid")) ns = null;
+      if (ns === null) return null;
+    }
+    let count = 0;
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        if (readlinkSync(`/proc/${name}/ns/pid`) === ns) count++;
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return count;
+  };
+}
+
 export async function assertWorkingTree(dir: string): Promise<string> {
   const resolved = path.resolve(dir);
   const st = await stat(resolved).catch(() => null);
@@ -146,7 +178,8 @@ export async function assertWorkingTree(dir: string): Promise<string> {
   return resolved;
 }
 
-export function bubblewrapDriver(options: { bwrapPath?: string } = {}): SandboxDriver {
+/** `cgroups: false` forces the fallback (prlimit + the PID-namespace watchdog) of hosts without a usable cgroup. */
+export function bubblewrapDriver(options: { bwrapPath?: string; cgroups?: boolean } = {}): SandboxDriver {
   return {
     name: "bubblewrap",
     async run(request: SandboxRequest): Promise<SandboxResult> {
@@ -156,7 +189,7 @@ export function bubblewrapDriver(options: { bwrapPath?: string } = {}): SandboxD
       const env = sandboxEnv(request);
       const dir = await assertWorkingTree(request.dir);
       const features = await bwrapFeatures(bwrap);
-      const cgroup = await createRunCgroup(limits);
+      const cgroup = options.cgroups === false ? null : await createRunCgroup(limits);
       try {
         const nproc =
           cgroup?.controllers.pids || process.getuid === undefined
@@ -180,6 +213,7 @@ export function bubblewrapDriver(options: { bwrapPath?: string } = {}): SandboxD
           cgroup,
           signal: request.signal,
           onOutput: request.onOutput,
+          countProcesses: pidNamespaceCounter(),
         });
       } finally {
         await cgroup?.remove();

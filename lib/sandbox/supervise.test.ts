@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, resolveLimits } from "./limits";
 import { classifyOutcome, supervise } from "./supervise";
@@ -59,10 +60,10 @@ const run = (command: string, over: Partial<Parameters<typeof supervise>[0]> = {
     ...over,
   });
 
-const alive = (pid: number) => {
+/** Running (a killed process may stay a zombie until its new parent reaps it). */
+const running = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
   } catch {
     return false;
   }
@@ -89,8 +90,9 @@ describe("supervise", () => {
     expect(r.durationMs).toBeLessThan(3_000);
     const background = Number(r.output.trim());
     expect(background).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(alive(background)).toBe(false);
+    for (let i = 0; i < 20 && running(background); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(running(background)).toBe(false);
   });
 
   it("stops on abort, and does not start when already aborted", async () => {
