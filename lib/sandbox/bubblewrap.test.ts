@@ -85,6 +85,13 @@ describe("bubblewrapArgs", () => {
     expect(args.some((a) => a.startsWith("--nproc"))).toBe(false);
   });
 
+  it("mounts the requested read-only paths at the same place, after the tree", () => {
+    const args = bubblewrapArgs({ ...input, readOnlyPaths: ["/srv/repos/o/p.git/objects"] });
+    expect(values(args, "--ro-bind", 2)).toContain("/srv/repos/o/p.git/objects /srv/repos/o/p.git/objects");
+    expect(args.lastIndexOf("--ro-bind")).toBeGreaterThan(args.indexOf("--bind"));
+    expect(args.lastIndexOf("--ro-bind")).toBeLessThan(args.indexOf("--remount-ro"));
+  });
+
   it("adapts to the host's layout and an older bwrap", () => {
     const args = bubblewrapArgs({
       ...input,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createRunCgroup } from "./cgroup";
-import { prlimitArgs, resolveLimits, SandboxRequestError, sandboxEnv } from "./limits";
+import { prlimitArgs, readOnlyPaths, resolveLimits, SandboxRequestError, sandboxEnv } from "./limits";
 import { supervise } from "./supervise";
 import type { SandboxDriver, SandboxLimits, SandboxRequest, SandboxResult } from "./types";
 
@@ -71,6 +71,8 @@ export type BubblewrapArgsInput = {
   /** The sandbox's whole environment (see sandboxEnv). */
   env: Record<string, string>;
   limits: SandboxLimits;
+  /** Host paths mounted read-only at the same path (see SandboxRequest.readOnlyPaths; checked). */
+  readOnlyPaths?: string[];
   /** RLIMIT_NPROC, only when no cgroup bounds the processes. */
   nproc?: number;
   layout?: RootEntry[];
@@ -96,6 +98,7 @@ export function bubblewrapArgs(input: BubblewrapArgsInput): string[] {
   if (features.tmpfsSize) args.push("--size", String(input.limits.memoryBytes));
   args.push("--tmpfs", "/tmp");
   args.push("--bind", input.dir, "/work");
+  for (const p of input.readOnlyPaths ?? []) args.push("--ro-bind", p, p);
   // After every mount: the root (bwrap's own tmpfs) becomes read-only; /tmp and /work stay writable.
   args.push("--remount-ro", "/");
   args.push("--chdir", "/work", "--clearenv");
@@ -201,6 +204,7 @@ export function bubblewrapDriver(options: { bwrapPath?: string; cgroups?: boolea
           network: request.network,
           env,
           limits,
+          readOnlyPaths: readOnlyPaths(request),
           nproc,
           layout: hostRootLayout(),
           features,

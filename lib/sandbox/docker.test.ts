@@ -36,6 +36,16 @@ describe("dockerArgs", () => {
     expect(values(args, "--user")).toEqual(["1000:1000"]);
   });
 
+  it("mounts the requested read-only paths read-only", () => {
+    const args = dockerArgs({ ...request, readOnlyPaths: ["/srv/o.git/objects"] }, limits, "img", {
+      name: "n",
+    });
+    expect(values(args, "--mount")).toEqual([
+      "type=bind,src=/srv/worktrees/p1/run-1,dst=/work",
+      "type=bind,src=/srv/o.git/objects,dst=/srv/o.git/objects,readonly",
+    ]);
+  });
+
   it("refuses a path that would change the --mount list, and bad variable names", () => {
     expect(() => dockerArgs({ ...request, dir: "/a,dst=/etc" }, limits, "img", { name: "n" })).toThrow(
       /comma/,

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
@@ -205,6 +206,29 @@ describe.skipIf(!hasBwrap && !process.env.CI)("bubblewrap sandbox: escape tests"
     expect(existsSync(path.join("/tmp", marker))).toBe(false);
     expect(existsSync(path.join("/dev/shm", marker))).toBe(false);
     expect(existsSync(path.join(root, "x"))).toBe(false);
+  });
+
+  it("runs git in a shared clone with the origin's objects bound read-only, and cannot write them", async () => {
+    const git = (args: string[], cwd: string) =>
+      new Promise<void>((resolve, reject) =>
+        execFile("git", args, { cwd }, (error) => (error ? reject(error) : resolve())),
+      );
+    const source = path.join(root, "source");
+    const origin = path.join(root, "origin.git");
+    const clone = path.join(root, "clone");
+    await git(["init", "-q", source], root);
+    await writeFile(path.join(source, "f.txt"), "x\n");
+    await git(["add", "f.txt"], source);
+    await git(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"], source);
+    await git(["clone", "-q", "--bare", source, origin], root);
+    // As the app's working copies are made: objects stay in the origin (alternates).
+    await git(["clone", "-q", "--shared", origin, clone], root);
+    const objects = path.join(origin, "objects");
+    const command = `git log --format=%s -1 && (touch '${objects}/x' 2>/dev/null && echo WROTE || echo read-only)`;
+    const without = await driver.run({ dir: clone, command });
+    expect(without.exitCode).not.toBe(0); // the alternates point outside the sandbox
+    const withObjects = await driver.run({ dir: clone, command, readOnlyPaths: [objects] });
+    expect(withObjects).toMatchObject({ exitCode: 0, output: "one\nread-only\n" });
   });
 
   it("stops a fork bomb at the process limit", async () => {

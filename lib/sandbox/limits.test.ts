@@ -4,6 +4,7 @@ import {
   FILE_SIZE_LIMIT_BYTES,
   LIMIT_BOUNDS,
   prlimitArgs,
+  readOnlyPaths,
   resolveLimits,
   SANDBOX_BASE_ENV,
   SandboxRequestError,
@@ -86,5 +87,17 @@ describe("prlimitArgs", () => {
       "--core=0",
     ]);
     expect(prlimitArgs(limits, 300)).toContain("--nproc=300");
+  });
+});
+
+describe("readOnlyPaths", () => {
+  it("keeps absolute, normalized paths and refuses the rest", () => {
+    expect(readOnlyPaths({})).toEqual([]);
+    expect(readOnlyPaths({ readOnlyPaths: ["/srv/repos/o/p.git/objects/"] })).toEqual([
+      "/srv/repos/o/p.git/objects",
+    ]);
+    for (const bad of ["relative/path", "/", "/a/../etc", "/a/./b", "/a,b", "/a\0b", ""]) {
+      expect(() => readOnlyPaths({ readOnlyPaths: [bad] })).toThrow(SandboxRequestError);
+    }
   });
 });
