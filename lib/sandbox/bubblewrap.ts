@@ -15,7 +15,8 @@ import type { SandboxDriver, SandboxLimits, SandboxRequest, SandboxResult } from
  * /work and nothing else of the host's filesystem (a read-only root; of /etc only
  * /etc/alternatives and the loader cache, plus what DNS and TLS need when the network is on).
  * Limits: a cgroup (processes, memory, CPU) where the host allows one, prlimit inside for the
- * per-process CPU, data-segment and file-size limits (and processes when there is no cgroup).
+ * per-process CPU, data-segment and file-size limits, and RLIMIT_NPROC when there is no pids
+ * cgroup — which binds only a non-root app: as root without a pids cgroup the driver refuses.
  */
 
 const execFileAsync = promisify(execFile);
@@ -142,38 +143,6 @@ export function countTasksOfUid(uid: number): number {
   return count;
 }
 
-/**
- * Counts the processes in the PID namespace of the sandbox bwrap `outerPid` started (its child is
- * the namespace's PID 1). The process limit's watchdog when there is no pids cgroup.
- */
-export function pidNamespaceCounter(): (outerPid: number) => number | null {
-  let ns: string | null = null;
-  return (outerPid) => {
-    if (ns === null) {
-      try {
-        const init = readFileSync(`/proc/${outerPid}/task/${outerPid}/children`, "utf8").trim().split(" ")[0];
-        if (!init) return null;
-        ns = readlinkSync(`/proc/${init}/ns/pid`);
-      } catch {
-        return null;
-      }
-      // bwrap's own outer process is in the host's namespace: only a new namespace is counted.
-      if (ns === readlinkSync("/proc/self/ns/pid")) ns = null;
-      if (ns === null) return null;
-    }
-    let count = 0;
-    for (const name of readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        if (readlinkSync(`/proc/${name}/ns/pid`) === ns) count++;
-      } catch {
-        // exited meanwhile
-      }
-    }
-    return count;
-  };
-}
-
 export async function assertWorkingTree(dir: string): Promise<string> {
   const resolved = path.resolve(dir);
   const st = await stat(resolved).catch(() => null);
@@ -181,7 +150,14 @@ export async function assertWorkingTree(dir: string): Promise<string> {
   return resolved;
 }
 
-/** `cgroups: false` forces the fallback (prlimit + the PID-namespace watchdog) of hosts without a usable cgroup. */
+/**
+ * The message when no process limit can be enforced: RLIMIT_NPROC never binds processes of the
+ * host's root user (the kernel exempts it), so a root-run app needs a pids cgroup.
+ */
+export const NO_PROCESS_LIMIT_MESSAGE =
+  "no process limit: the app runs as root and cannot create a pids cgroup (RLIMIT_NPROC does not bind root)";
+
+/** `cgroups: false` forces the prlimit-only fallback of hosts without a usable cgroup. */
 export function bubblewrapDriver(options: { bwrapPath?: string; cgroups?: boolean } = {}): SandboxDriver {
   return {
     name: "bubblewrap",
@@ -193,6 +169,11 @@ export function bubblewrapDriver(options: { bwrapPath?: string; cgroups?: boolea
       const dir = await assertWorkingTree(request.dir);
       const features = await bwrapFeatures(bwrap);
       const cgroup = options.cgroups === false ? null : await createRunCgroup(limits);
+      // A fork bomb without a pids cgroup, as root, exhausts the host's pids in seconds (seen).
+      if (!cgroup?.controllers.pids && process.getuid?.() === 0) {
+        await cgroup?.remove();
+        throw new SandboxRequestError(NO_PROCESS_LIMIT_MESSAGE);
+      }
       try {
         const nproc =
           cgroup?.controllers.pids || process.getuid === undefined
@@ -217,7 +198,6 @@ export function bubblewrapDriver(options: { bwrapPath?: string; cgroups?: boolea
           cgroup,
           signal: request.signal,
           onOutput: request.onOutput,
-          countProcesses: pidNamespaceCounter(),
         });
       } finally {
         await cgroup?.remove();

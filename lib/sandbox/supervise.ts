@@ -23,12 +23,6 @@ export type SuperviseOptions = {
   onOutput?: (chunk: string) => void;
   /** Extra step when killing (the docker driver kills its container by name). */
   onKill?: () => unknown;
-  /**
-   * Without a pids cgroup: counts the command's processes (given the spawned pid), polled; past
-   * the process limit the tree is killed. RLIMIT_NPROC does not bind a root-run app (the kernel
-   * exempts the host's root user), so this watchdog is then the process limit.
-   */
-  countProcesses?: (pid: number) => number | null;
 };
 
 const POLL_MS = 50;
@@ -139,25 +133,21 @@ export async function supervise(options: SuperviseOptions): Promise<SandboxResul
   const onAbort = () => kill("aborted");
   signal?.addEventListener("abort", onAbort, { once: true });
   let polling = false;
-  const countProcesses = cgroup?.controllers.pids ? undefined : options.countProcesses;
-  const poll =
-    cgroup || countProcesses
-      ? setInterval(async () => {
-          if (polling || killedBy) return;
-          polling = true;
-          try {
-            const count = countProcesses && child.pid !== undefined ? countProcesses(child.pid) : null;
-            if (count !== null && count > limits.processes) return kill("processes");
-            const u = cgroup ? await cgroup.usage() : NO_USAGE;
-            if (u.pidsLimitHits > 0) kill("processes");
-            else if (u.cpuMs !== null && u.cpuMs > limits.cpuSeconds * 1000) kill("cpu_time");
-          } catch {
-            // a read failed (the run is ending); the next tick or the exit decides
-          } finally {
-            polling = false;
-          }
-        }, POLL_MS)
-      : null;
+  const poll = cgroup
+    ? setInterval(async () => {
+        if (polling || killedBy) return;
+        polling = true;
+        try {
+          const u = await cgroup.usage();
+          if (u.pidsLimitHits > 0) kill("processes");
+          else if (u.cpuMs !== null && u.cpuMs > limits.cpuSeconds * 1000) kill("cpu_time");
+        } catch {
+          // a read failed (the run is ending); the next tick or the exit decides
+        } finally {
+          polling = false;
+        }
+      }, POLL_MS)
+    : null;
 
   let exitCode: number | null = null;
   try {
@@ -181,8 +171,10 @@ export async function supervise(options: SuperviseOptions): Promise<SandboxResul
     signal?.removeEventListener("abort", onAbort);
   }
   const durationMs = Math.round(performance.now() - started);
-  // Whatever the command left behind in its group (the host driver's background jobs) goes too.
-  killTree();
+  // What the command left behind goes too: its cgroup, and for the host driver (no PID namespace
+  // to die with bwrap) its process group — kept alive, so not reusable, while a member remains.
+  if (options.driver === "host") killTree();
+  else await cgroup?.killAll();
 
   const usage = cgroup ? await cgroup.usage().catch(() => NO_USAGE) : NO_USAGE;
   const collected = collector.end();
