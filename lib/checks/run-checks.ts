@@ -33,12 +33,33 @@ export function outcomeReason(
   }
 }
 
+/**
+ * Package managers told they are offline (and not to look for updates), so a command that would
+ * fetch fails at once instead of retrying until the wall-time limit.
+ */
+export const OFFLINE_ENV: Readonly<Record<string, string>> = Object.freeze({
+  npm_config_offline: "true",
+  npm_config_update_notifier: "false",
+  npm_config_fund: "false",
+  npm_config_audit: "false",
+  PIP_NO_INDEX: "1",
+  CI: "true",
+});
+const ONLINE_ENV: Readonly<Record<string, string>> = Object.freeze({
+  npm_config_update_notifier: "false",
+  npm_config_fund: "false",
+  npm_config_audit: "false",
+  CI: "true",
+});
+
 export type RunChecksOptions = {
   /** The kinds to run (install comes first whenever the plan has it); all the plan has by default. */
   kinds?: readonly CheckKind[];
   agentSlug?: string | null;
   signal?: AbortSignal;
   wallMs?: number;
+  /** Host paths the commands may read (a working copy's origin objects). */
+  readOnlyPaths?: string[];
 };
 
 /** Logs once per run that this host cannot execute code, so the feed and the run page say so. */
@@ -170,6 +191,8 @@ async function runOne(
       dir,
       command: cmd.command,
       network: cmd.network,
+      env: cmd.network ? ONLINE_ENV : OFFLINE_ENV,
+      readOnlyPaths: opts.readOnlyPaths,
       image: plan.image ?? undefined,
       signal: opts.signal,
       limits: opts.wallMs ? { wallMs: opts.wallMs } : undefined,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createRunCgroup } from "./cgroup";
-import { prlimitArgs, resolveLimits, SandboxRequestError, sandboxEnv } from "./limits";
+import { prlimitArgs, readOnlyPaths, resolveLimits, SandboxRequestError, sandboxEnv } from "./limits";
 import { supervise } from "./supervise";
 import type { SandboxDriver, SandboxLimits, SandboxRequest, SandboxResult } from "./types";
 
@@ -15,7 +15,8 @@ import type { SandboxDriver, SandboxLimits, SandboxRequest, SandboxResult } from
  * /work and nothing else of the host's filesystem (a read-only root; of /etc only
  * /etc/alternatives and the loader cache, plus what DNS and TLS need when the network is on).
  * Limits: a cgroup (processes, memory, CPU) where the host allows one, prlimit inside for the
- * per-process CPU, data-segment and file-size limits (and processes when there is no cgroup).
+ * per-process CPU, data-segment and file-size limits, and RLIMIT_NPROC when there is no pids
+ * cgroup — which binds only a non-root app: as root without a pids cgroup the driver refuses.
  */
 
 const execFileAsync = promisify(execFile);
@@ -71,16 +72,18 @@ export type BubblewrapArgsInput = {
   /** The sandbox's whole environment (see sandboxEnv). */
   env: Record<string, string>;
   limits: SandboxLimits;
+  /** Host paths mounted read-only at the same path (see SandboxRequest.readOnlyPaths; checked). */
+  readOnlyPaths?: string[];
   /** RLIMIT_NPROC, only when no cgroup bounds the processes. */
   nproc?: number;
   layout?: RootEntry[];
   features?: BwrapFeatures;
   /**
-   * The working tree is a git clone: its `.git` is hidden behind an empty read-only tmpfs, so a
-   * command cannot plant hooks or config (core.fsmonitor, filters) that the app's own git would
-   * run outside the sandbox when it snapshots the tree.
+   * The working tree is a git clone: its `.git` is bound read-only over itself, so a command can
+   * read history (`git log`, `git diff`) but cannot plant hooks or config (core.fsmonitor,
+   * filters) that the app's own git would run outside the sandbox when it snapshots the tree.
    */
-  maskGit?: boolean;
+  readOnlyGit?: boolean;
 };
 
 /** bwrap's arguments (after the program name) for one command. Pure. */
@@ -105,7 +108,8 @@ export function bubblewrapArgs(input: BubblewrapArgsInput): string[] {
   if (features.tmpfsSize) args.push("--size", String(input.limits.memoryBytes));
   args.push("--tmpfs", "/tmp");
   args.push("--bind", input.dir, "/work");
-  if (input.maskGit) args.push("--tmpfs", "/work/.git", "--remount-ro", "/work/.git");
+  if (input.readOnlyGit) args.push("--ro-bind", path.join(input.dir, ".git"), "/work/.git");
+  for (const p of input.readOnlyPaths ?? []) args.push("--ro-bind", p, p);
   // After every mount: the root (bwrap's own tmpfs) becomes read-only; /tmp and /work stay writable.
   args.push("--remount-ro", "/");
   args.push("--chdir", "/work", "--clearenv");
@@ -156,7 +160,15 @@ export async function assertWorkingTree(dir: string): Promise<string> {
   return resolved;
 }
 
-export function bubblewrapDriver(options: { bwrapPath?: string } = {}): SandboxDriver {
+/**
+ * The message when no process limit can be enforced: RLIMIT_NPROC never binds processes of the
+ * host's root user (the kernel exempts it), so a root-run app needs a pids cgroup.
+ */
+export const NO_PROCESS_LIMIT_MESSAGE =
+  "no process limit: the app runs as root and cannot create a pids cgroup (RLIMIT_NPROC does not bind root)";
+
+/** `cgroups: false` forces the prlimit-only fallback of hosts without a usable cgroup. */
+export function bubblewrapDriver(options: { bwrapPath?: string; cgroups?: boolean } = {}): SandboxDriver {
   return {
     name: "bubblewrap",
     async run(request: SandboxRequest): Promise<SandboxResult> {
@@ -166,7 +178,12 @@ export function bubblewrapDriver(options: { bwrapPath?: string } = {}): SandboxD
       const env = sandboxEnv(request);
       const dir = await assertWorkingTree(request.dir);
       const features = await bwrapFeatures(bwrap);
-      const cgroup = await createRunCgroup(limits);
+      const cgroup = options.cgroups === false ? null : await createRunCgroup(limits);
+      // A fork bomb without a pids cgroup, as root, exhausts the host's pids in seconds (seen).
+      if (!cgroup?.controllers.pids && process.getuid?.() === 0) {
+        await cgroup?.remove();
+        throw new SandboxRequestError(NO_PROCESS_LIMIT_MESSAGE);
+      }
       try {
         const nproc =
           cgroup?.controllers.pids || process.getuid === undefined
@@ -178,10 +195,11 @@ export function bubblewrapDriver(options: { bwrapPath?: string } = {}): SandboxD
           network: request.network,
           env,
           limits,
+          readOnlyPaths: readOnlyPaths(request),
           nproc,
           layout: hostRootLayout(),
           features,
-          maskGit: existsSync(path.join(dir, ".git")),
+          readOnlyGit: existsSync(path.join(dir, ".git")),
         });
         return await supervise({
           driver: "bubblewrap",

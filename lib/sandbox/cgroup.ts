@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { mkdir, readdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SandboxLimits } from "./types";
@@ -65,18 +65,30 @@ async function ownCgroups(): Promise<Map<string, string>> {
   return out;
 }
 
-let counter = 0;
-const runName = () => `${PREFIX}${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+/** This PID namespace's id: a cgroup tree may be shared by processes of other namespaces. */
+const pidNamespace = (() => {
+  try {
+    return readlinkSync("/proc/self/ns/pid").replace(/\D/g, "") || "0";
+  } catch {
+    return "0";
+  }
+})();
 
-/** Removes cgroups left by a process that died before cleaning up (once per base folder). */
+let counter = 0;
+const runName = () =>
+  `${PREFIX}${pidNamespace}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+/** Removes cgroups left by a process of this PID namespace that died before cleaning up (once per base). */
 const swept = new Set<string>();
 async function sweepStale(base: string): Promise<void> {
   if (swept.has(base)) return;
   swept.add(base);
   const names = await readdir(base).catch(() => [] as string[]);
   for (const name of names) {
-    const pid = Number(name.slice(PREFIX.length).split("-")[0]);
-    if (!name.startsWith(PREFIX) || !Number.isInteger(pid) || pid === process.pid) continue;
+    const [ns, pidText] = name.slice(PREFIX.length).split("-");
+    const pid = Number(pidText);
+    if (!name.startsWith(PREFIX) || ns !== pidNamespace || !Number.isInteger(pid) || pid === process.pid)
+      continue;
     if (existsSync(`/proc/${pid}`)) continue;
     await killIn(path.join(base, name));
     await rmdir(path.join(base, name)).catch(() => {});

@@ -8,6 +8,7 @@ import { dockerClientEnv, sandboxSettings } from "@/lib/env";
 import { assertWorkingTree } from "./bubblewrap";
 import {
   FILE_SIZE_LIMIT_BYTES,
+  readOnlyPaths,
   resolveLimits,
   SANDBOX_BASE_ENV,
   SandboxRequestError,
@@ -41,7 +42,7 @@ export type DockerArgsOptions = {
 
 /** `docker` arguments (after the program name) for one command. Pure. */
 export function dockerArgs(
-  request: Pick<SandboxRequest, "dir" | "command" | "network" | "env">,
+  request: Pick<SandboxRequest, "dir" | "command" | "network" | "env" | "readOnlyPaths">,
   limits: SandboxLimits,
   image: string,
   options: DockerArgsOptions,
@@ -56,6 +57,7 @@ export function dockerArgs(
   args.push("--network", request.network ? "bridge" : "none");
   args.push("--read-only", "--tmpfs", `/tmp:rw,nosuid,nodev,size=${limits.memoryBytes}`);
   args.push("--mount", `type=bind,src=${request.dir},dst=/work`, "--workdir", "/work");
+  for (const p of readOnlyPaths(request)) args.push("--mount", `type=bind,src=${p},dst=${p},readonly`);
   args.push("--memory", `${limits.memoryBytes}b`, "--memory-swap", `${limits.memoryBytes}b`);
   args.push("--cpus", String(DOCKER_CPUS), "--pids-limit", String(limits.processes));
   args.push("--ulimit", `cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`);

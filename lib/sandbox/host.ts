@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { assertWorkingTree, countTasksOfUid } from "./bubblewrap";
+import { assertWorkingTree, countTasksOfUid, NO_PROCESS_LIMIT_MESSAGE } from "./bubblewrap";
 import { createRunCgroup } from "./cgroup";
-import { prlimitArgs, resolveLimits, sandboxEnv } from "./limits";
+import { prlimitArgs, resolveLimits, SandboxRequestError, sandboxEnv } from "./limits";
 import { supervise } from "./supervise";
 import type { SandboxDriver, SandboxRequest, SandboxResult } from "./types";
 
@@ -42,6 +42,10 @@ export function hostDriver(): SandboxDriver {
       const home = await mkdtemp(path.join(tmpdir(), "dm-host-run-"));
       const cgroup = await createRunCgroup(limits);
       try {
+        // As in the bubblewrap driver: nothing would bound a root-run fork bomb without a pids cgroup.
+        if (!cgroup?.controllers.pids && process.getuid?.() === 0) {
+          throw new SandboxRequestError(NO_PROCESS_LIMIT_MESSAGE);
+        }
         const env = hostEnv(request, home);
         let argv: string[];
         if (existsSync(PRLIMIT)) {

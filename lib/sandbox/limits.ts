@@ -83,3 +83,19 @@ export function prlimitArgs(limits: SandboxLimits, nproc?: number): string[] {
   if (nproc !== undefined) args.push(`--nproc=${nproc}`);
   return args;
 }
+
+/** The request's read-only paths, checked: absolute, normalized, not the root, no NUL or comma. */
+export function readOnlyPaths(request: Pick<SandboxRequest, "readOnlyPaths">): string[] {
+  return (request.readOnlyPaths ?? []).map((p) => {
+    if (
+      typeof p !== "string" ||
+      !p.startsWith("/") ||
+      p === "/" ||
+      /[\0,\n"]/.test(p) ||
+      /(^|\/)\.\.?(\/|$)/.test(p)
+    ) {
+      throw new SandboxRequestError(`Invalid read-only path: ${String(p).slice(0, 200)}`);
+    }
+    return p.replace(/\/+$/, "");
+  });
+}

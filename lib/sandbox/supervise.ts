@@ -35,7 +35,7 @@ const SIGNAL_EXIT = (name: NodeJS.Signals) => 128 + (constants.signals[name] ?? 
 type Killed = Exclude<SandboxOutcome, "exited" | "memory">;
 
 const ALLOC_FAILURE =
-  /out of memory|Cannot allocate memory|std::bad_alloc|MemoryError|ENOMEM|Allocation failed|heap limit/i;
+  /out of memory|Cannot allocate memory|std::bad_alloc|MemoryError|ENOMEM|Allocation failed|heap limit|memory exhausted/i;
 const FORK_FAILURE = /Cannot fork|fork: (retry|Resource temporarily unavailable)|spawn.*EAGAIN/i;
 
 /**
@@ -141,6 +141,8 @@ export async function supervise(options: SuperviseOptions): Promise<SandboxResul
           const u = await cgroup.usage();
           if (u.pidsLimitHits > 0) kill("processes");
           else if (u.cpuMs !== null && u.cpuMs > limits.cpuSeconds * 1000) kill("cpu_time");
+        } catch {
+          // a read failed (the run is ending); the next tick or the exit decides
         } finally {
           polling = false;
         }
@@ -169,8 +171,10 @@ export async function supervise(options: SuperviseOptions): Promise<SandboxResul
     signal?.removeEventListener("abort", onAbort);
   }
   const durationMs = Math.round(performance.now() - started);
-  // Whatever the command left behind in its group (the host driver's background jobs) goes too.
-  killTree();
+  // What the command left behind goes too: its cgroup, and for the host driver (no PID namespace
+  // to die with bwrap) its process group — kept alive, so not reusable, while a member remains.
+  if (options.driver === "host") killTree();
+  else await cgroup?.killAll();
 
   const usage = cgroup ? await cgroup.usage().catch(() => NO_USAGE) : NO_USAGE;
   const collected = collector.end();

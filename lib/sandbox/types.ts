@@ -24,7 +24,7 @@ export type SandboxRequest = {
   dir: string;
   /** A shell command line, run by /bin/sh -c in /work. */
   command: string;
-  /** Extra environment (names [A-Z_][A-Z0-9_]*); nothing of the app's environment is passed. */
+  /** Extra environment (names [A-Za-z_][A-Za-z0-9_]*); nothing of the app's environment is passed. */
   env?: Record<string, string>;
   /** Network access (the install step only, by org setting). Default: none. */
   network?: boolean;
@@ -34,6 +34,12 @@ export type SandboxRequest = {
   onOutput?: (chunk: string) => void;
   /** The docker driver's image (per project; default from env). */
   image?: string;
+  /**
+   * Host folders or files mounted read-only at the same path (absolute), e.g. the origin's objects
+   * folder that a `git clone --shared` working tree's alternates point to. Nothing else of the
+   * host is visible. (The host driver sees everything anyway.)
+   */
+  readOnlyPaths?: string[];
 };
 
 /** exited: the command ended by itself; otherwise the limit or signal that stopped it. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { tool } from "ai";
 import { withTenant } from "@/db";
 import { directorySource } from "@/lib/repos/detect-commands";
@@ -8,7 +9,7 @@ import type { SandboxAvailability } from "@/lib/sandbox/types";
 import { NO_SANDBOX_MESSAGE } from "../kinds";
 import { outputEvents } from "../output-events";
 import { checkPlan } from "../project-commands";
-import { checksPassed, outcomeReason, runChecks } from "../run-checks";
+import { checksPassed, OFFLINE_ENV, outcomeReason, runChecks } from "../run-checks";
 import { tailOf } from "../sanitize";
 import {
   type ExecToolName,
@@ -29,6 +30,8 @@ export type ExecToolContext = {
   attempt: number;
   agentSlug: string;
   workspace: Workspace;
+  /** The project's bare origin: its objects are bound read-only, so git reads history in the clone. */
+  origin: string;
   /** The model call's step: checks it stores are keyed by it, so a re-run returns them. */
   key: string;
   sandbox: () => Promise<SandboxAvailability>;
@@ -78,6 +81,8 @@ export function createExecTools(ctx: ExecToolContext, names: readonly ExecToolNa
         const result = await sandbox.driver.run({
           dir: ctx.workspace.dir,
           command,
+          env: OFFLINE_ENV,
+          readOnlyPaths: [path.join(ctx.origin, "objects")],
           signal: abortSignal,
           limits: timeoutSeconds ? { wallMs: timeoutSeconds * 1000 } : undefined,
           onOutput: (chunk) => live.push(chunk),
@@ -153,7 +158,7 @@ export function createExecTools(ctx: ExecToolContext, names: readonly ExecToolNa
         plan,
         ctx.workspace.dir,
         sandbox,
-        { kinds: only, agentSlug: ctx.agentSlug },
+        { kinds: only, agentSlug: ctx.agentSlug, readOnlyPaths: [path.join(ctx.origin, "objects")] },
       );
       return {
         passed: sandbox.available && checksPassed(rows),

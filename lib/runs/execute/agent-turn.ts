@@ -89,7 +89,8 @@ export async function callAgent(
     const repo = await runRepository(scope);
     origin = repo.origin;
     workspace = await openWorkingCopy(origin, taskWorkingCopy(scope, repo.projectId, task.id), place);
-    if (sandbox) exec = { projectId: repo.projectId, branch: repo.branch, attempt: place.attempt, sandbox };
+    if (sandbox)
+      exec = { projectId: repo.projectId, origin, branch: repo.branch, attempt: place.attempt, sandbox };
   }
   const tools = bindTools({ scope, env, task, agentSlug: slug, granted, outcome, key, workspace, exec });
   const model = await resolve(scope.orgId, agent.modelTier, agent);

@@ -28,6 +28,7 @@ import type { RunScope } from "./types";
 /** The sandbox and the repository a task's execution tools work with. */
 export type ExecBinding = {
   projectId: string;
+  origin: string;
   branch: string;
   attempt: number;
   sandbox: () => Promise<SandboxAvailability>;
@@ -405,6 +406,7 @@ export function bindTools(args: {
           {
             scope,
             projectId: args.exec.projectId,
+            origin: args.exec.origin,
             branch: args.exec.branch,
             taskId: task.id,
             attempt: args.exec.attempt,
