@@ -35,15 +35,19 @@ export function BranchCheckBadge({
       data-slot="branch-check-badge"
       data-status={summary.status}
       className={cn(
-        "inline-flex w-fit shrink-0 items-center gap-1 rounded-md border px-2 py-0.5 font-medium text-xs",
+        "inline-flex w-fit max-w-full flex-wrap items-center gap-x-1 rounded-md border px-2 py-0.5 font-medium text-xs [&>span]:whitespace-nowrap",
         TONE_CLASS[tone],
         className,
       )}
     >
       <GitBranchIcon aria-hidden="true" className="size-3" />
-      {label ? `${label} ${BRANCH_LABEL[summary.status]}` : BRANCH_LABEL[summary.status]}
+      <span>{label ? `${label} ${BRANCH_LABEL[summary.status]}` : BRANCH_LABEL[summary.status]}</span>
       <ToneIcon tone={tone} className="size-3" />
-      {counts && <span className="font-normal tabular-nums">· {counts}</span>}
+      {counts?.split(" · ").map((part) => (
+        <span key={part} className="font-normal tabular-nums">
+          · {part}
+        </span>
+      ))}
       {summary.durationMs > 0 && (
         <span className="font-normal tabular-nums opacity-80">
           · {formatCheckDuration(summary.durationMs)}

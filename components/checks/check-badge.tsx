@@ -76,13 +76,17 @@ export function CheckBadge({
       <span
         data-status={check.status}
         className={cn(
-          "inline-flex w-fit shrink-0 items-center gap-1 rounded-md border px-2 py-0.5 font-medium text-xs",
+          "inline-flex w-fit max-w-full flex-wrap items-center gap-x-1 rounded-md border px-2 py-0.5 font-medium text-xs [&>span]:whitespace-nowrap",
           TONE_CLASS[tone],
         )}
       >
         <ToneIcon tone={tone} className="size-3" />
-        {label}
-        {counts && <span className="font-normal tabular-nums">· {counts}</span>}
+        <span>{label}</span>
+        {counts?.split(" · ").map((part) => (
+          <span key={part} className="font-normal tabular-nums">
+            · {part}
+          </span>
+        ))}
         {check.durationMs != null && check.status !== "skipped" && (
           <span className="font-normal tabular-nums opacity-80">
             · {formatCheckDuration(check.durationMs)}
