@@ -183,14 +183,15 @@ export function checksNote(toolNames: readonly string[], outputs: readonly ToolO
   if (!called) {
     return toolNames.includes("run_checks")
       ? null
-      : "I could not run the tests: this run offers no `run_checks` tool (no sandbox on this host), so they are not verified.";
+      : "I could not run the tests: I have no `run_checks` tool here (no sandbox on this host, or not granted to this agent), so they are not verified.";
   }
   const out = runChecksOutputOf(called.output);
   if (!out) return "The checks answered something I could not read, so I cannot say whether they pass.";
+  if (out.error) return `The checks could not run (${out.error}), so the work is not verified.`;
+  if (!out.checks.length)
+    return "The project has no checks to run (no test, build or lint command), so nothing verified the work.";
   const what = describeChecks(out);
-  if (out.passed && !out.error) return `The checks pass: ${what}.`;
-  if (out.error)
-    return `The checks did not run through: ${what}${out.error ? ` (${out.error})` : ""}. The work is not verified.`;
+  if (out.passed) return `The checks pass: ${what}.`;
   return `The checks fail: ${what}. I am saving the work as it stands rather than claiming it is done; it needs another attempt.`;
 }
 
@@ -207,15 +208,17 @@ export function failureExcerpt(output: string): string {
     if (!/failureType: '(subtestsFailed)'/.test(block)) failing.push((m[1] as string).trim());
   }
   const counts = /^# pass (\d+)\s*\n# fail (\d+)/m.exec(output.replace(/\n# (?:suites|cancelled) \d+/g, ""));
+  // The first `error: |-` block of the YAML diagnostics: the lines indented deeper than its key.
   const errorAt = lines.findIndex((l) => /^\s*error: \|-?\s*$/.test(l));
-  const error =
-    errorAt >= 0
-      ? lines
-          .slice(errorAt + 1, errorAt + 9)
-          .map((l) => l.trim())
-          .filter((l) => l && !/^(code|name|expected|actual|operator|stack):/.test(l))
-          .join(" ")
-      : "";
+  const indent = (l: string) => /^\s*/.exec(l)?.[0].length ?? 0;
+  const block: string[] = [];
+  if (errorAt >= 0) {
+    for (const l of lines.slice(errorAt + 1, errorAt + 12)) {
+      if (l.trim() && indent(l) <= indent(lines[errorAt] as string)) break;
+      if (l.trim()) block.push(l.trim());
+    }
+  }
+  const error = block.join(" ");
   const parts = [
     counts ? `${counts[1]} passed, ${counts[2]} failed` : "",
     failing.length
