@@ -241,7 +241,8 @@ function reproduceNote(outputs: readonly ToolOutput[]): string {
   if (out.exitCode === 0)
     return `\`${DEMO_TEST_COMMAND}\` passes here (exit 0), so the failure is not in the working tree as I have it; checking the file anyway.`;
   const excerpt = failureExcerpt(out.output);
-  return `Reproduced: \`${DEMO_TEST_COMMAND}\` exited ${out.exitCode ?? out.outcome}${excerpt ? ` — ${excerpt}` : ""}.`;
+  const ended = out.exitCode === null ? `was stopped (${out.outcome})` : `exited ${out.exitCode}`;
+  return `Reproduced: \`${DEMO_TEST_COMMAND}\` ${ended}${excerpt ? ` — ${excerpt}` : ""}.`;
 }
 
 function reworkStep(

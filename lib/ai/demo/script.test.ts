@@ -25,6 +25,8 @@ function prompt(opts: {
   attempt?: number;
   feedback?: string[];
   previous?: boolean;
+  /** Inputs the task depends on (a first attempt reads them first). */
+  inputs?: boolean;
 }) {
   const slug = opts.agent ?? "coder";
   const agent = getBuiltinAgent(slug);
@@ -48,6 +50,9 @@ function prompt(opts: {
         ? { id: "art_impl", title: "Store", kind: "code", version: 1, summary: "The store." }
         : undefined,
     },
+    artifacts: opts.inputs
+      ? [{ id: "art_spec", title: "Change spec", kind: "technical_spec", version: 1, summary: "The spec." }]
+      : undefined,
   });
   return String(ctx.messages[0]?.content);
 }
@@ -164,10 +169,11 @@ describe("the scripted rework of the failing attempt", () => {
   it("reproduces with run_command, fixes with edit_file copied from the file, runs the checks, then saves", () => {
     const files: Record<string, string> = { [MODULE]: buggy, "package.json": "{}" };
     const steps = drive(
-      prompt({ attempt: 2, feedback: FEEDBACK, previous: true }),
+      prompt({ attempt: 2, feedback: FEEDBACK, previous: true, inputs: true }),
       ALL_TOOLS,
       fakeRepo(files, checks(true, [5, 0])),
     );
+    // Straight to the failure: the inputs it read on the first attempt are not read again.
     expect(steps.map((s) => s.calls.map((c) => c.toolName))).toEqual([
       ["run_command"],
       ["read_file"],
@@ -247,9 +253,10 @@ describe("first attempts of code tasks", () => {
 
   it("writes the bug in the scripted task's first attempt and saves without running the checks", () => {
     const files: Record<string, string> = repo();
-    const steps = drive(prompt({}), ALL_TOOLS, fakeRepo(files, checks(true, [5, 0])));
+    const steps = drive(prompt({ inputs: true }), ALL_TOOLS, fakeRepo(files, checks(true, [5, 0])));
     const calls = steps.flatMap((s) => s.calls.map((c) => c.toolName));
     expect(calls).toEqual([
+      "read_artifact",
       "list_files",
       "read_file",
       "write_file",
