@@ -148,9 +148,19 @@ const runChecksCall = (): Call => {
   return { type: "tool-call", toolName: "run_checks", input };
 };
 
+/** A tool answer given as JSON text is read as the object it holds. */
+function answerOf(output: unknown): Record<string, unknown> {
+  if (typeof output !== "string") return record(output);
+  try {
+    return record(JSON.parse(output));
+  } catch {
+    return {};
+  }
+}
+
 /** Reads a `run_checks` answer, or null when it is not one. */
 export function runChecksOutputOf(output: unknown): RunChecksOutput | null {
-  const o = record(output);
+  const o = answerOf(output);
   if (typeof o.error === "string" && !Array.isArray(o.checks))
     return { passed: false, checks: [], error: o.error };
   if (typeof o.passed !== "boolean" || !Array.isArray(o.checks)) return null;
@@ -158,7 +168,7 @@ export function runChecksOutputOf(output: unknown): RunChecksOutput | null {
 }
 
 function runCommandOutputOf(output: unknown): RunCommandOutput | null {
-  const o = record(output);
+  const o = answerOf(output);
   if (typeof o.error === "string" && typeof o.output !== "string")
     return { exitCode: null, outcome: "error", durationMs: 0, output: "", truncated: false, error: o.error };
   if (typeof o.output !== "string") return null;
