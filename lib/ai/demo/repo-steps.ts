@@ -148,9 +148,19 @@ const runChecksCall = (): Call => {
   return { type: "tool-call", toolName: "run_checks", input };
 };
 
+/** A tool answer given as JSON text is read as the object it holds. */
+function answerOf(output: unknown): Record<string, unknown> {
+  if (typeof output !== "string") return record(output);
+  try {
+    return record(JSON.parse(output));
+  } catch {
+    return {};
+  }
+}
+
 /** Reads a `run_checks` answer, or null when it is not one. */
 export function runChecksOutputOf(output: unknown): RunChecksOutput | null {
-  const o = record(output);
+  const o = answerOf(output);
   if (typeof o.error === "string" && !Array.isArray(o.checks))
     return { passed: false, checks: [], error: o.error };
   if (typeof o.passed !== "boolean" || !Array.isArray(o.checks)) return null;
@@ -158,7 +168,7 @@ export function runChecksOutputOf(output: unknown): RunChecksOutput | null {
 }
 
 function runCommandOutputOf(output: unknown): RunCommandOutput | null {
-  const o = record(output);
+  const o = answerOf(output);
   if (typeof o.error === "string" && typeof o.output !== "string")
     return { exitCode: null, outcome: "error", durationMs: 0, output: "", truncated: false, error: o.error };
   if (typeof o.output !== "string") return null;
@@ -183,14 +193,15 @@ export function checksNote(toolNames: readonly string[], outputs: readonly ToolO
   if (!called) {
     return toolNames.includes("run_checks")
       ? null
-      : "I could not run the tests: this run offers no `run_checks` tool (no sandbox on this host), so they are not verified.";
+      : "I could not run the tests: I have no `run_checks` tool here (no sandbox on this host, or not granted to this agent), so they are not verified.";
   }
   const out = runChecksOutputOf(called.output);
   if (!out) return "The checks answered something I could not read, so I cannot say whether they pass.";
+  if (out.error) return `The checks could not run (${out.error}), so the work is not verified.`;
+  if (!out.checks.length)
+    return "The project has no checks to run (no test, build or lint command), so nothing verified the work.";
   const what = describeChecks(out);
-  if (out.passed && !out.error) return `The checks pass: ${what}.`;
-  if (out.error)
-    return `The checks did not run through: ${what}${out.error ? ` (${out.error})` : ""}. The work is not verified.`;
+  if (out.passed) return `The checks pass: ${what}.`;
   return `The checks fail: ${what}. I am saving the work as it stands rather than claiming it is done; it needs another attempt.`;
 }
 
@@ -207,15 +218,17 @@ export function failureExcerpt(output: string): string {
     if (!/failureType: '(subtestsFailed)'/.test(block)) failing.push((m[1] as string).trim());
   }
   const counts = /^# pass (\d+)\s*\n# fail (\d+)/m.exec(output.replace(/\n# (?:suites|cancelled) \d+/g, ""));
+  // The first `error: |-` block of the YAML diagnostics: the lines indented deeper than its key.
   const errorAt = lines.findIndex((l) => /^\s*error: \|-?\s*$/.test(l));
-  const error =
-    errorAt >= 0
-      ? lines
-          .slice(errorAt + 1, errorAt + 9)
-          .map((l) => l.trim())
-          .filter((l) => l && !/^(code|name|expected|actual|operator|stack):/.test(l))
-          .join(" ")
-      : "";
+  const indent = (l: string) => /^\s*/.exec(l)?.[0].length ?? 0;
+  const block: string[] = [];
+  if (errorAt >= 0) {
+    for (const l of lines.slice(errorAt + 1, errorAt + 12)) {
+      if (l.trim() && indent(l) <= indent(lines[errorAt] as string)) break;
+      if (l.trim()) block.push(l.trim());
+    }
+  }
+  const error = block.join(" ");
   const parts = [
     counts ? `${counts[1]} passed, ${counts[2]} failed` : "",
     failing.length
@@ -238,7 +251,8 @@ function reproduceNote(outputs: readonly ToolOutput[]): string {
   if (out.exitCode === 0)
     return `\`${DEMO_TEST_COMMAND}\` passes here (exit 0), so the failure is not in the working tree as I have it; checking the file anyway.`;
   const excerpt = failureExcerpt(out.output);
-  return `Reproduced: \`${DEMO_TEST_COMMAND}\` exited ${out.exitCode ?? out.outcome}${excerpt ? ` — ${excerpt}` : ""}.`;
+  const ended = out.exitCode === null ? `was stopped (${out.outcome})` : `exited ${out.exitCode}`;
+  return `Reproduced: \`${DEMO_TEST_COMMAND}\` ${ended}${excerpt ? ` — ${excerpt}` : ""}.`;
 }
 
 function reworkStep(

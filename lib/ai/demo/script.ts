@@ -303,8 +303,12 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
       },
     ];
   }
+  // A code rework starts from the failure, not from the inputs it read the first time.
+  const codeRework =
+    a.attempt >= 2 && a.reviewFeedback.length > 0 && artifactKindSpec(expectedKind(a)).format === "code";
   if (
     a.purpose === "task" &&
+    !codeRework &&
     has("read_artifact") &&
     a.artifactIds.length &&
     !input.toolResults.includes("read_artifact")
@@ -329,7 +333,7 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
         taskTitle: a.taskTitle ?? "the task",
         work: d.work,
         projectName: a.projectName ?? "demo-project",
-        rework: a.attempt >= 2 && a.reviewFeedback.length > 0,
+        rework: codeRework,
         skipChecks: !!d.buggy,
         bug: d.work.files.some((f) => f.path === bug.path) ? bug : undefined,
       },
