@@ -33,7 +33,7 @@ function makeRepositories() {
   mkdirSync(path.join(upstream, "src"), { recursive: true });
   writeFileSync(
     path.join(upstream, "package.json"),
-    `${JSON.stringify({ name: "shop", scripts: { test: "node --test", build: "tsc -p ." } }, null, 2)}\n`,
+    `${JSON.stringify({ name: "shop", scripts: { test: "node --test" } }, null, 2)}\n`,
   );
   writeFileSync(path.join(upstream, "package-lock.json"), "{}\n");
   writeFileSync(path.join(upstream, "README.md"), "# Shop\n\nOrders and invoices for a small shop.\n");

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type * as React from "react";
 import { ProjectChecks } from "@/components/checks/project-checks";
+import { RunProjectChecksButton } from "@/components/checks/run-project-checks-button";
 import { ArchiveProjectButton } from "@/components/projects/archive-project-button";
 import { ProjectStatusBadge } from "@/components/projects/project-status-badge";
 import { RunsTable } from "@/components/runs/runs-table";
@@ -191,6 +192,11 @@ export default async function ProjectPage({ params }: Props) {
             </CardHeader>
             <CardContent>
               <ProjectChecks org={org} project={project.slug} status={checkStatus} />
+              {ctx.can("runs.start") && !project.archivedAt && (
+                <div className="mt-3">
+                  <RunProjectChecksButton org={org} project={project.slug} />
+                </div>
+              )}
             </CardContent>
           </Card>
         </div>
