@@ -2,10 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { gitBareStream } from "@/lib/repos/git";
+import { gitBare } from "@/lib/repos/git";
 import { worktreesDir } from "@/lib/repos/paths";
 
 const uuid = /^[0-9a-f-]{36}$/;
@@ -42,23 +39,29 @@ export async function commitTree(
 }
 
 async function extract(origin: string, commit: string, dir: string): Promise<void> {
-  const { stream } = gitBareStream(origin, ["archive", "--format=tar", commit], { timeoutMs: 120_000 });
-  // Members are repository paths (git refuses absolute ones and `..`); symlinks stay symlinks.
-  const tar = spawn("tar", ["-x", "--no-same-owner", "--no-same-permissions", "-C", dir], {
-    stdio: ["pipe", "ignore", "pipe"],
-    env: { PATH: "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
-  });
-  let stderr = "";
-  tar.stderr.on("data", (d: Buffer) => {
-    if (stderr.length < 4000) stderr += d.toString();
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    tar.on("error", reject);
-    tar.on("close", (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`Extracting ${commit.slice(0, 12)} failed: ${stderr.trim()}`)),
-    );
-  });
-  await Promise.all([pipeline(Readable.fromWeb(stream as NodeWebStream<Uint8Array>), tar.stdin), done]);
+  // The archive goes to a file beside the folder, then tar reads it: no pipe for tar to close
+  // early (it stops at the end-of-archive marker, before git's padding).
+  const archive = `${dir}.tar`;
+  try {
+    await gitBare(origin, ["archive", "--format=tar", `--output=${archive}`, commit], { timeoutMs: 120_000 });
+    await new Promise<void>((resolve, reject) => {
+      // Members are repository paths (git refuses absolute ones and `..`); symlinks stay symlinks.
+      const tar = spawn("tar", ["-x", "--no-same-owner", "--no-same-permissions", "-f", archive, "-C", dir], {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { PATH: "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv,
+      });
+      let stderr = "";
+      tar.stderr.on("data", (d: Buffer) => {
+        if (stderr.length < 4000) stderr += d.toString();
+      });
+      tar.on("error", reject);
+      tar.on("close", (code) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`Extracting ${commit.slice(0, 12)} failed: ${stderr.trim()}`)),
+      );
+    });
+  } finally {
+    await rm(archive, { force: true });
+  }
 }

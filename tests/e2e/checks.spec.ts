@@ -47,24 +47,18 @@ test("a failing check sends the task back, the rework turns it green, the branch
   // People approve the gates as they come, until the run completes.
   const approve = owner.getByRole("button", { name: "Approve" });
   const completed = owner.locator("[data-slot=run-header]").getByText("Completed", { exact: true }).first();
-  const red = badge(owner, "failed", /Tests failed/);
-  let sawRed = false;
   for (let i = 0; i < 8 && !(await completed.isVisible()); i++) {
-    await expect(approve.or(completed).or(red).first()).toBeVisible({ timeout: 150_000 });
-    // The red check is seen live, in the feed, as it happens.
-    if (!sawRed && (await red.isVisible())) sawRed = true;
+    await expect(approve.or(completed).first()).toBeVisible({ timeout: 150_000 });
     if (await approve.first().isVisible()) {
       await approve.first().click();
       await expect(approve).toHaveCount(0, { timeout: 30_000 });
-    } else if (!(await completed.isVisible())) {
-      await expect(approve.or(completed).first()).toBeVisible({ timeout: 150_000 });
-      i--;
     }
   }
   await expect(completed).toBeVisible({ timeout: 150_000 });
 
   // After a reload, the stored history: the failing attempt's red check with its counts, then green.
   await owner.reload();
+  await owner.getByRole("tab", { name: "Feed" }).click();
   await expect(badge(owner, "failed", /Tests failed/)).toBeVisible({ timeout: 30_000 });
   await expect(badge(owner, "failed", /1 failed/)).toBeVisible();
   await expect(badge(owner, "passed", /Tests passed/)).toBeVisible();
@@ -99,7 +93,6 @@ test("a failing check sends the task back, the rework turns it green, the branch
   expect(checks.filter((c) => c.scope === "branch").every((c) => c.status === "passed")).toBe(true);
   // Everything the demo model wrote says it is demo output.
   await expect(owner.getByText(/demo/i).first()).toBeVisible();
-  expect(sawRed || failed.length === 1).toBe(true);
 
   // Another organization gets 404 on the run's checks.
   const stranger = await newPage(browser);
