@@ -9,7 +9,7 @@ import { newPage, signUp, uniqueEmail } from "./support";
  */
 
 const badge = (page: Page, status: "passed" | "failed", text: RegExp) =>
-  page.locator(`[data-slot=check-result] [data-status=${status}]`).filter({ hasText: text }).first();
+  page.locator(`[data-slot=check-badge] [data-status=${status}]`).filter({ hasText: text }).first();
 
 test("a failing check sends the task back, the rework turns it green, the branch ends green", async ({
   browser,
@@ -58,7 +58,9 @@ test("a failing check sends the task back, the rework turns it green, the branch
 
   // After a reload, the stored history: the failing attempt's red check with its counts, then green.
   await owner.reload();
-  await owner.getByRole("tab", { name: "Feed" }).click();
+  // The task board: the reworked task's attempt history holds both attempts' checks.
+  await owner.getByRole("tab", { name: /^Tasks/ }).click();
+  await owner.getByText("Attempt history (2)").first().click();
   await expect(badge(owner, "failed", /Tests failed/)).toBeVisible({ timeout: 30_000 });
   await expect(badge(owner, "failed", /1 failed/)).toBeVisible();
   await expect(badge(owner, "passed", /Tests passed/)).toBeVisible();
