@@ -1,6 +1,7 @@
 export * from "./auth";
 export * from "./checks";
 export * from "./engine";
+export * from "./integrations";
 export * from "./organizations";
 export * from "./projects";
 export * from "./rate-limit";

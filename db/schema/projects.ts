@@ -13,6 +13,8 @@ export const projects = pgTable(
     slug: text("slug").notNull(),
     description: text("description").notNull().default(""),
     brief: text("brief").notNull().default(""),
+    /** Shared context agents (ours and IDE agents over MCP) read and update: conventions, decisions. */
+    context: text("context").notNull().default(""),
     status: text("status", { enum: PROJECT_STATUSES }).notNull().default("active"),
     createdById: uuid("created_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -22,6 +22,8 @@ import { projects } from "./projects";
 
 /** The agent swarm's tenant tables. Every row carries org_id; RLS confines it like the rest. */
 
+export const TASK_WORKERS = ["agent", "external"] as const;
+
 export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "timed_out"] as const;
 
 /** Organization-level AI settings: provider (key encrypted), default budget, parallel-run limit. */
@@ -99,6 +101,12 @@ export const runs = pgTable(
     forkedFromRunId: uuid("forked_from_run_id"),
     forkedFromTaskId: uuid("forked_from_task_id"),
     startedById: uuid("started_by_id").references(() => users.id, { onDelete: "set null" }),
+    /** "Review the plan first": the run pauses after planning until a member starts it. */
+    reviewPlan: boolean("review_plan").notNull().default(false),
+    planApprovedAt: timestamp("plan_approved_at", { withTimezone: true }),
+    planApprovedById: uuid("plan_approved_by_id").references(() => users.id, { onDelete: "set null" }),
+    /** The API key that started it, when started through the API or MCP. */
+    startedByApiKeyId: uuid("started_by_api_key_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -135,6 +143,15 @@ export const runTasks = pgTable(
     parentTaskId: uuid("parent_task_id"),
     /** The commit that merged this task's accepted work into the run branch. */
     commitSha: text("commit_sha"),
+    /** Who works it: one of our agents, or an IDE agent (an external worker) through MCP. */
+    worker: text("worker", { enum: TASK_WORKERS }).notNull().default("agent"),
+    /** Notes people and IDE agents add to the task's context (read with the task over MCP). */
+    context: text("context").notNull().default(""),
+    /** The API key whose IDE agent claimed the task, when, and what it handed back. */
+    claimedByApiKeyId: uuid("claimed_by_api_key_id"),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }),
+    externalCommit: text("external_commit"),
+    externalSummary: text("external_summary"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },

@@ -40,6 +40,23 @@ export const AUDIT_ACTIONS = [
   "run.retry_task",
   "run.fork",
   "approval.decide",
+  "api_key.create",
+  "api_key.revoke",
+  "webhook.create",
+  "webhook.update",
+  "webhook.delete",
+  "webhook.resend",
+  "mcp_server.create",
+  "mcp_server.update",
+  "mcp_server.delete",
+  "mcp_server.refresh",
+  "mcp_grant.update",
+  "plan.edit",
+  "plan.approve",
+  "task.claim",
+  "task.complete",
+  "project.context_update",
+  "task.context_update",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

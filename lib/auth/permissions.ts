@@ -19,12 +19,17 @@ export const PERMISSIONS = [
   "billing.manage",
   "sso.manage",
   "audit.read",
+  "api_keys.manage",
+  "integrations.manage",
+  "repos.read",
+  "repos.write",
+  "repos.write_default",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const viewer: Permission[] = ["org.read", "members.read", "projects.read", "runs.read"];
-const member: Permission[] = [...viewer, "projects.write", "runs.start", "runs.approve"];
+const viewer: Permission[] = ["org.read", "members.read", "projects.read", "runs.read", "repos.read"];
+const member: Permission[] = [...viewer, "projects.write", "runs.start", "runs.approve", "repos.write"];
 const admin: Permission[] = [
   ...member,
   "org.manage",
@@ -33,6 +38,9 @@ const admin: Permission[] = [
   "agents.manage",
   "sso.manage",
   "audit.read",
+  "api_keys.manage",
+  "integrations.manage",
+  "repos.write_default",
 ];
 const owner: Permission[] = [...admin, "org.delete", "billing.manage"];
 
@@ -66,3 +74,27 @@ export function canGrant(actor: Role, target: Role): boolean {
 export function permissionsOf(role: Role): Permission[] {
   return [...ROLE_PERMISSIONS[role]];
 }
+
+/** What each permission lets a key (or a person) do, for the API keys page and the API reference. */
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  "org.read": "Read the organization",
+  "org.manage": "Change the organization's settings",
+  "org.delete": "Delete the organization",
+  "members.read": "List members",
+  "members.invite": "Invite members",
+  "members.manage": "Change and remove members",
+  "projects.read": "Read projects, runs' artifacts and code",
+  "projects.write": "Create and change projects and plans",
+  "runs.read": "Read runs, tasks, events and usage",
+  "runs.start": "Start and cancel runs, work tasks as an IDE agent",
+  "runs.approve": "Approve or reject gates",
+  "agents.manage": "Create and change agents",
+  "billing.manage": "Manage billing",
+  "sso.manage": "Configure single sign-on",
+  "audit.read": "Read the audit log",
+  "api_keys.manage": "Create and revoke API keys",
+  "integrations.manage": "Manage webhooks and MCP servers",
+  "repos.read": "Clone and fetch repositories over HTTPS",
+  "repos.write": "Push to branches other than the default",
+  "repos.write_default": "Push to the default branch",
+};

@@ -19,6 +19,8 @@ export type OrgContext = {
   /** Writes an audit entry for this actor and request inside `tx`. */
   audit: (tx: Tx, entry: Omit<AuditEntry, "orgId" | "actor" | "meta">) => Promise<void>;
   can: (permission: Permission) => boolean;
+  /** Set when an org API key (not a signed-in member) is acting; `user` is then the key's creator. */
+  apiKey?: { id: string; name: string; prefix: string };
 };
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
