@@ -3,6 +3,7 @@
 import {
   BotIcon,
   FolderKanbanIcon,
+  KeyRoundIcon,
   LayoutDashboardIcon,
   type LucideIcon,
   ScrollTextIcon,
@@ -32,6 +33,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "Settings", path: "/settings", icon: SettingsIcon, permission: "org.manage" },
       { label: "AI settings", path: "/settings/ai", icon: SparklesIcon, permission: "org.manage" },
       { label: "SSO", path: "/settings/sso", icon: ShieldCheckIcon, permission: "sso.manage" },
+      { label: "API keys", path: "/settings/api-keys", icon: KeyRoundIcon, permission: "api_keys.manage" },
       { label: "Audit log", path: "/audit", icon: ScrollTextIcon, permission: "audit.read" },
     ],
   },
