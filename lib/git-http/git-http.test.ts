@@ -22,6 +22,7 @@ import { mintApiKey } from "@/tests/support/api-keys";
 import { createTeam } from "@/tests/support/factories";
 import { type FetchHandler, startFetchServer } from "@/tests/support/fetch-server";
 import { commitToOrigin } from "@/tests/support/repo-fixtures";
+import { createProjectRow } from "@/tests/support/run-fixtures";
 import { handleGitRequest } from "./handle-git-request";
 
 vi.mock("@/inngest/client", () => ({ inngest: { send: async () => ({ ids: ["x"] }) } }));
@@ -261,6 +262,15 @@ describe("git over HTTPS", () => {
     expect(await head("refs/tags/v1")).toBe("");
   });
 
+  it("an archived project can be cloned but not pushed to", async () => {
+    const archived = await createProjectRow(team.org.id, { status: "archived" });
+    const dir = path.join(work, "clone-archived");
+    expect((await runGit(["clone", cloneUrl(keys.admin.secret, archived.slug), dir])).code).toBe(0);
+    const push = await runGit(["push", "origin", "HEAD:refs/heads/x"], dir);
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain("remote: This project is archived and read-only; unarchive it to push.");
+  });
+
   it("a read-only key cannot push: 403 naming the scope", async () => {
     const dir = path.join(work, "clone-ro");
     expect((await runGit(["clone", cloneUrl(keys.read.secret), dir])).code).toBe(0);
@@ -318,6 +328,14 @@ describe("git over HTTPS", () => {
     );
     expect(bearer.status).toBe(200);
     expect(bearer.headers["content-type"]).toBe("application/x-git-upload-pack-advertisement");
+    const header = await runGit([
+      "-c",
+      `http.extraHeader=Authorization: Bearer ${keys.read.secret}`,
+      "clone",
+      cloneUrl(null),
+      path.join(work, "bearer"),
+    ]);
+    expect(header.code).toBe(0);
   });
 
   it("serves only the smart services of a project found by id: traversal, odd slugs and dumb paths are refused", async () => {
