@@ -177,6 +177,15 @@ describe("git over HTTPS", () => {
     // The old protocol too (git's own fallback for old servers and clients).
     const v0 = await runGit(["-c", "protocol.version=0", "fetch", "origin"], dir);
     expect(v0.code).toBe(0);
+    // A partial clone, for large repositories.
+    const partial = await runGit([
+      "clone",
+      "--filter=blob:none",
+      cloneUrl(keys.read.secret),
+      path.join(work, "partial"),
+    ]);
+    expect(partial.code).toBe(0);
+    expect(partial.stderr).not.toContain("filtering not recognized");
   });
 
   it("pushes a new branch with a repos.write key, audited with the refs and the key prefix", async () => {

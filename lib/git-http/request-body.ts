@@ -10,8 +10,8 @@ export class BodyTooLargeError extends Error {
 
 /** 200 MB: the largest push (decompressed request body) the app takes over HTTPS. */
 export const MAX_PUSH_BYTES = 200 * 1024 * 1024;
-/** Fetch negotiation bodies (wants and haves) are small; git's own buffer cap is 10 MB. */
-export const MAX_FETCH_REQUEST_BYTES = 50 * 1024 * 1024;
+/** Fetch negotiation bodies (wants and haves) are small: git's own default buffer cap, 10 MB. */
+export const MAX_FETCH_REQUEST_BYTES = 10 * 1024 * 1024;
 
 /**
  * A git request's body as bytes: gunzipped here when git sent `Content-Encoding: gzip` (it does

@@ -3,6 +3,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gitProcessEnv, redactGitText } from "@/lib/repos/git";
+import { MAX_FETCH_REQUEST_BYTES } from "./request-body";
 
 export type HttpBackendRequest = {
   /** The bare repository (lib/repos/paths.ts originPath): its parent is GIT_PROJECT_ROOT. */
@@ -42,7 +43,8 @@ const MAX_CGI_HEADER_BYTES = 16 * 1024;
 export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
   const env = gitProcessEnv(
     // receive-pack runs in the origin: keep hooks off and refuse what the app never wants.
-    { "receive.fsckObjects": "true" },
+    // Partial clones (`--filter=blob:none`) for large repositories; pushes are checked for corrupt objects.
+    { "uploadpack.allowFilter": "true", "receive.fsckObjects": "true" },
     {
       GIT_PROJECT_ROOT: path.dirname(req.origin),
       PATH_INFO: `/${path.basename(req.origin)}/${req.suffix}`,
@@ -51,7 +53,7 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
       GIT_HTTP_EXPORT_ALL: "1",
       REMOTE_USER: req.remoteUser,
       REMOTE_ADDR: "127.0.0.1",
-      GIT_HTTP_MAX_REQUEST_BUFFER: String(10 * 1024 * 1024),
+      GIT_HTTP_MAX_REQUEST_BUFFER: String(MAX_FETCH_REQUEST_BYTES),
       ...(req.contentType ? { CONTENT_TYPE: req.contentType } : {}),
       ...(req.gitProtocol ? { HTTP_GIT_PROTOCOL: req.gitProtocol } : {}),
     },
