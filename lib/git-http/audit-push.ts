@@ -4,6 +4,8 @@ import { gitBare } from "@/lib/repos/git";
 import type { GitRepository } from "./find-git-repository";
 import { type PushCommand, ZERO_SHA } from "./read-push-commands";
 
+const AUDITED_REFS_MAX = 100;
+
 /**
  * Records a push in the audit log with the refs it actually changed: each pushed ref is read back
  * from the origin after git finished, so a ref git itself rejected is not claimed as updated.
@@ -35,7 +37,13 @@ export async function auditPush(ctx: OrgContext, repository: GitRepository, comm
     ctx.audit(tx, {
       action: "repo.push",
       target: { type: "project", id: repository.projectId },
-      metadata: { project: repository.projectSlug, refs, keyPrefix: ctx.apiKey?.prefix ?? null },
+      // A mirror push can carry thousands of refs: the entry keeps the first ones and the count.
+      metadata: {
+        project: repository.projectSlug,
+        refs: refs.slice(0, AUDITED_REFS_MAX),
+        refCount: refs.length,
+        keyPrefix: ctx.apiKey?.prefix ?? null,
+      },
     }),
   );
 }

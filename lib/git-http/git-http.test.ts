@@ -209,6 +209,7 @@ describe("git over HTTPS", () => {
     expect(rows[0]?.actorId).toBe(team.owner.id);
     expect(rows[0]?.metadata).toMatchObject({
       refs: [{ ref: "refs/heads/feature/one", old: null, new: sha }],
+      refCount: 1,
       keyPrefix: keys.write.prefix,
       apiKeyId: keys.write.id,
       via: "api_key",
