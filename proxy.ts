@@ -42,5 +42,6 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Build assets are immutable files with no scripts to run; next.config.js headers cover them.
-  matcher: ["/((?!_next/static|_next/image|favicon.svg).*)"],
+  // git over HTTPS (/git/…) is left out: proxy would buffer, and cap at 10 MB, every push body.
+  matcher: ["/((?!_next/static|_next/image|favicon.svg|git/).*)"],
 };

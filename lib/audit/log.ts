@@ -57,6 +57,7 @@ export const AUDIT_ACTIONS = [
   "task.complete",
   "project.context_update",
   "task.context_update",
+  "repo.push",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

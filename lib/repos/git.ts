@@ -248,3 +248,14 @@ export function assertGitAvailable(): Promise<string> {
     });
   return checked;
 }
+
+/**
+ * The environment `git()` runs with (fixed, no app secrets, no user/system config), for callers
+ * that must spawn git themselves (the `git http-backend` CGI of lib/git-http).
+ */
+export function gitProcessEnv(
+  config: Record<string, string> = {},
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return gitEnv({ ...BASE_CONFIG, ...config }, extra);
+}
