@@ -46,7 +46,9 @@ export async function openMcpClient(
       bodyIdleTimeoutMs: opts.requestTimeoutMs + GUARD_MARGIN_MS,
       maxBytes: MCP_LIMITS.maxBytes,
     }),
-    requestInit: { headers: target.headers, signal: opts.signal },
+    // The transport aborts its own requests on close; `signal` bounds each SDK request (below and
+    // in the callers), and the callers close the client in a finally.
+    requestInit: { headers: target.headers },
     // A dropped stream is not reconnected: each use is one short connection.
     reconnectionOptions: {
       maxRetries: 0,
