@@ -349,3 +349,28 @@ describe("MCP tool calls", () => {
     expect(other).toMatch(/^mcp__x__y_[0-9a-f]{6}$/);
   });
 });
+
+describe("a stateful MCP server (sessions, SSE answers)", () => {
+  it("lists and calls its tools, and ends the session after each use", async () => {
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+    const stateful = await startMcpServer({ stateful: true });
+    try {
+      const t = await createTeam();
+      const ctx = await ctxOf(t.admin, t.org.slug);
+      const server = await createMcpServer(ctx, { name: "Stateful", url: stateful.url });
+      const refreshed = await refreshMcpTools(ctx, { id: server.id });
+      expect(refreshed.lastError).toBeNull();
+      expect(refreshed.tools).toHaveLength(2);
+      expect(
+        await callMcpTool({ url: stateful.url, headers: {} }, "lookup_ticket", { ticketId: "S-1" }),
+      ).toMatchObject({
+        ok: true,
+        text: "Ticket S-1: open, priority high, owner Dana.",
+      });
+      expect(stateful.requests.some((h) => typeof h["mcp-session-id"] === "string")).toBe(true);
+      expect(stateful.sessions()).toBe(0);
+    } finally {
+      await stateful.stop();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -11,17 +12,22 @@ export type TestMcpServer = {
   calls: { name: string; args: Record<string, unknown> }[];
   /** The headers of every HTTP request, lower-cased names. */
   requests: IncomingMessage["headers"][];
+  /** Open sessions of a stateful server. */
+  sessions: () => number;
   stop: () => Promise<void>;
 };
 
 /**
- * A real MCP server (the SDK's McpServer, stateless streamable HTTP) on 127.0.0.1:0 with two
- * tools: `lookup_ticket` echoes the ticket it is asked for, `slow_report` answers after `slowMs`.
- * With `bearer`, requests without `Authorization: Bearer <bearer>` get 401.
+ * A real MCP server (the SDK's McpServer over streamable HTTP) on 127.0.0.1:0 with two tools:
+ * `lookup_ticket` echoes the ticket it is asked for, `slow_report` answers after `slowMs`. With
+ * `bearer`, requests without `Authorization: Bearer <bearer>` get 401. `stateful` keeps a session
+ * per client (Mcp-Session-Id, the GET event stream, DELETE) and answers over SSE, as many deployed
+ * servers do; otherwise (stateless) each POST is answered alone, in JSON.
  */
 export async function startMcpServer(
-  opts: { bearer?: string; slowMs?: number } = {},
+  opts: { bearer?: string; slowMs?: number; stateful?: boolean } = {},
 ): Promise<TestMcpServer> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
   const calls: TestMcpServer["calls"] = [];
   const requests: TestMcpServer["requests"] = [];
   const slowMs = opts.slowMs ?? 5_000;
@@ -65,6 +71,30 @@ export async function startMcpServer(
       res.writeHead(404).end();
       return;
     }
+    if (opts.stateful) {
+      const id = req.headers["mcp-session-id"];
+      const existing = typeof id === "string" ? sessions.get(id) : undefined;
+      if (existing) {
+        await existing.handleRequest(req, res);
+        return;
+      }
+      if (req.method !== "POST") {
+        res.writeHead(400).end();
+        return;
+      }
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (sid) => {
+          sessions.set(sid, transport);
+        },
+        onsessionclosed: (sid) => {
+          sessions.delete(sid);
+        },
+      });
+      await build().connect(transport);
+      await transport.handleRequest(req, res);
+      return;
+    }
     if (req.method !== "POST") {
       res.writeHead(405, { allow: "POST" }).end();
       return;
@@ -96,6 +126,7 @@ export async function startMcpServer(
     url: `http://127.0.0.1:${port}/mcp`,
     calls,
     requests,
+    sessions: () => sessions.size,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
