@@ -22,6 +22,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Spinner } from "@/components/ui/spinner";
 import type { McpServerSummary } from "@/lib/mcp-client/schemas";
+import { formatDateTime } from "@/lib/utils";
 import { McpServerForm } from "./mcp-server-form";
 import { ToolGrantsGrid } from "./tool-grants-grid";
 
@@ -30,8 +31,6 @@ type McpServerCardProps = {
   server: McpServerSummary;
   agents: { slug: string; name: string }[];
 };
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
 
 /** One registered server: its state, refresh, edit, delete, and its tools' grants to agents. */
 export function McpServerCard({ orgSlug, server, agents }: McpServerCardProps) {
@@ -79,7 +78,12 @@ export function McpServerCard({ orgSlug, server, agents }: McpServerCardProps) {
         <CardDescription className="grid gap-0.5">
           <span className="break-all font-mono text-xs">{server.url}</span>
           <span>
-            {server.tools.length} tools · refreshed {when(server.toolsRefreshedAt)}
+            {`${server.tools.length} ${server.tools.length === 1 ? "tool" : "tools"} · refreshed `}
+            {server.toolsRefreshedAt ? (
+              <time dateTime={server.toolsRefreshedAt}>{formatDateTime(server.toolsRefreshedAt)}</time>
+            ) : (
+              "never"
+            )}
             {server.headerNames.length ? ` · headers: ${server.headerNames.join(", ")}` : ""}
           </span>
         </CardDescription>
