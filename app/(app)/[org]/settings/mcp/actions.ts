@@ -28,10 +28,13 @@ export const createMcpServerAction = orgAction(
   },
 );
 
+/** Saves the edit; when the URL or headers were sent, an enabled server is tried at once (its tools listed again). */
 export const updateMcpServerAction = orgAction(
   { permission: PERMISSION, schema: updateMcpServerInput },
   async (input, ctx) => {
-    const server = await updateMcpServer(ctx, input);
+    const updated = await updateMcpServer(ctx, input);
+    const reconnect = updated.enabled && (input.url !== undefined || input.headers !== undefined);
+    const server = reconnect ? await refreshMcpTools(ctx, { id: updated.id }) : updated;
     revalidatePath(page(ctx.org.slug));
     return server;
   },
