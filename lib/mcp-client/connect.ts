@@ -106,6 +106,11 @@ export function describeMcpError(error: unknown, signal?: AbortSignal): McpConne
       );
     }
     if (http.code === 404) return new McpConnectionError("The server answered HTTP 404: check the URL.");
+    if (http.code && http.code >= 300 && http.code < 400) {
+      return new McpConnectionError(
+        `The server redirected elsewhere (HTTP ${http.code}): register the URL it redirects to.`,
+      );
+    }
     return new McpConnectionError(
       http.code ? `The server answered HTTP ${http.code}.` : "The server's answer was not understood.",
     );

@@ -181,7 +181,11 @@ describe("MCP servers registry", () => {
     const redirect = await startRedirectServer(METADATA_URL);
     try {
       const outcome = await callMcpTool({ url: `${redirect.url}/mcp`, headers: {} }, "lookup_ticket", {});
-      expect(outcome.ok).toBe(false);
+      // The SDK follows same-origin redirects only, each through the guard again; this one is refused.
+      expect(outcome).toEqual({
+        ok: false,
+        error: "The server redirected elsewhere (HTTP 302): register the URL it redirects to.",
+      });
     } finally {
       await redirect.stop();
     }
