@@ -6,6 +6,7 @@ import {
   KeyRoundIcon,
   LayoutDashboardIcon,
   type LucideIcon,
+  PlugIcon,
   ScrollTextIcon,
   SettingsIcon,
   ShieldCheckIcon,
@@ -33,8 +34,14 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "Settings", path: "/settings", icon: SettingsIcon, permission: "org.manage" },
       { label: "AI settings", path: "/settings/ai", icon: SparklesIcon, permission: "org.manage" },
       { label: "SSO", path: "/settings/sso", icon: ShieldCheckIcon, permission: "sso.manage" },
-      { label: "API keys", path: "/settings/api-keys", icon: KeyRoundIcon, permission: "api_keys.manage" },
       { label: "Audit log", path: "/audit", icon: ScrollTextIcon, permission: "audit.read" },
+    ],
+  },
+  {
+    label: "Integrations",
+    items: [
+      { label: "API keys", path: "/settings/api-keys", icon: KeyRoundIcon, permission: "api_keys.manage" },
+      { label: "MCP servers", path: "/settings/mcp", icon: PlugIcon, permission: "integrations.manage" },
     ],
   },
 ];

@@ -55,7 +55,10 @@ type ExecContext = Pick<
 const STICK_THRESHOLD_PX = 48;
 const MAX_JSON_CHARS = 4_000;
 
-const humanize = (name: string) => {
+const humanize = (name: string): string => {
+  // An external MCP tool (lib/mcp-client/tool-names.ts): its server, then its tool.
+  const mcp = /^mcp__(.+?)__(.+)$/.exec(name);
+  if (mcp?.[1] && mcp[2]) return `${mcp[1].replace(/_/g, " ")} (MCP) · ${humanize(mcp[2])}`;
   const words = name.replace(/[_-]+/g, " ").trim();
   return words ? (words[0]?.toUpperCase() ?? "") + words.slice(1) : name;
 };

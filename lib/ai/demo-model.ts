@@ -143,6 +143,9 @@ class DemoLanguageModel implements LanguageModelV4 {
       {
         userText: promptText(options, ["user"]),
         toolNames: (options.tools ?? []).flatMap((t) => (t.type === "function" ? [t.name] : [])),
+        toolSchemas: (options.tools ?? []).flatMap((t) =>
+          t.type === "function" ? [{ name: t.name, inputSchema: t.inputSchema }] : [],
+        ),
         toolResults: toolResultNames(options),
         toolOutputs: toolOutputsOf(options),
         json,

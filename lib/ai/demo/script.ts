@@ -13,6 +13,7 @@ import type { Plan } from "@/lib/runs/plan";
 import { getRunTemplate } from "@/lib/runs/templates";
 import { type CodeWork, codeWork, SCRIPTED_FAILURE_TASKS, scriptedBug } from "./code";
 import { DEMO_NOTICE, type DocContext, subjectOf, writeDocument } from "./documents";
+import { type OfferedTool, withMcpCalls } from "./mcp-steps";
 import { createRng, hashString, type Rng } from "./random";
 import { changedPaths, checksNote, codeStep, offersRepoTools, type ToolOutput } from "./repo-steps";
 
@@ -30,6 +31,8 @@ export type ScriptInput = {
   toolResults: readonly string[];
   /** The answers of those tools, in order (what the repository tools said). */
   toolOutputs?: readonly ToolOutput[];
+  /** The offered tools' input schemas, for tools the script does not know (MCP tools). */
+  toolSchemas?: readonly OfferedTool[];
   /** Whether the caller asked for JSON (structured output). */
   json: boolean;
   callSeed?: number;
@@ -407,6 +410,11 @@ export function scriptFor(input: ScriptInput, config: ScriptConfig): ScriptPart[
     case "review":
       return [{ type: "text", text: JSON.stringify(scriptedVerdict(a, rng, config.reviewFailureRate)) }];
     default:
-      return taskScript(a, input, rng);
+      return withMcpCalls(
+        taskScript(a, input, rng),
+        input.toolSchemas ?? [],
+        input.toolResults,
+        a.taskTitle ?? a.goal,
+      );
   }
 }

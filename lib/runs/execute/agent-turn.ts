@@ -1,5 +1,6 @@
 import type { ModelMessage } from "ai";
 import { ORCHESTRATOR_SLUG } from "@/lib/agents/catalog";
+import { loadMcpRunTools } from "@/lib/mcp-client/run-tools";
 import type { Workspace } from "@/lib/repos/tools/types";
 import { openWorkingCopy, snapshotWorkingCopy } from "@/lib/repos/workspace/working-copy";
 import type { SandboxAvailability } from "@/lib/sandbox/types";
@@ -92,7 +93,10 @@ export async function callAgent(
     if (sandbox)
       exec = { projectId: repo.projectId, origin, branch: repo.branch, attempt: place.attempt, sandbox };
   }
-  const tools = bindTools({ scope, env, task, agentSlug: slug, granted, outcome, key, workspace, exec });
+  const builtin = bindTools({ scope, env, task, agentSlug: slug, granted, outcome, key, workspace, exec });
+  // The external MCP tools an admin granted this agent, read at every call (lib/mcp-client).
+  const mcp = await loadMcpRunTools({ orgId: scope.orgId, agentSlug: slug, reserved: Object.keys(builtin) });
+  const tools = { ...builtin, ...mcp.tools };
   const model = await resolve(scope.orgId, agent.modelTier, agent);
   try {
     const out = await streamModelCall(
