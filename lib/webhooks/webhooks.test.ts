@@ -12,6 +12,8 @@ import {
 import { getDb, withTenant } from "@/db";
 import { runTasks, webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { createDeliverWebhookFunction } from "@/inngest/functions/deliver-webhook";
+import { authenticateApiKey } from "@/lib/api-keys/authenticate";
+import { apiKeyContext } from "@/lib/api-keys/key-context";
 import { UNREACHABLE_MESSAGE } from "@/lib/net/vet-url";
 import { resolveOrgContext } from "@/lib/orgs/context";
 import { cancelRun } from "@/lib/runs/cancel-run";
@@ -19,6 +21,7 @@ import { finishRun } from "@/lib/runs/execute/lifecycle";
 import { setTaskStatus } from "@/lib/runs/execute/task-run";
 import { createTestApp, eventually, resetEngineTables } from "@/tests/engine/support/harness";
 import { createRun } from "@/tests/runs/support/run-support";
+import { mintApiKey } from "@/tests/support/api-keys";
 import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { auditCount } from "@/tests/support/org-helpers";
@@ -26,6 +29,7 @@ import { METADATA_URL, startRedirectServer } from "@/tests/support/redirect-serv
 import { actAs } from "@/tests/support/session";
 import { startWebhookAnnouncer, sweepWebhookDeliveries } from "./announce";
 import { createWebhookEndpoint } from "./create-endpoint";
+import { deleteWebhookEndpoint } from "./delete-endpoint";
 import { emitWebhookEvent } from "./emit";
 import { getWebhookDelivery, listWebhookDeliveries } from "./list-deliveries";
 import { listWebhookEndpoints } from "./list-endpoints";
@@ -205,6 +209,17 @@ describe("webhook endpoints", () => {
     const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
     expect(row?.enabled).toBe(true);
   });
+
+  it("answers 403 to an API key without the integrations.manage scope", async () => {
+    const { team, endpoint } = await setup();
+    const narrow = await mintApiKey(team.admin, team.org.slug, ["runs.read"]);
+    const narrowCtx = apiKeyContext(await authenticateApiKey(narrow.secret, meta), meta);
+    await expect(listWebhookEndpoints(narrowCtx)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(deleteWebhookEndpoint(narrowCtx, endpoint.id)).rejects.toMatchObject({ code: "forbidden" });
+    const wide = await mintApiKey(team.admin, team.org.slug, ["integrations.manage"]);
+    const wideCtx = apiKeyContext(await authenticateApiKey(wide.secret, meta), meta);
+    expect((await listWebhookEndpoints(wideCtx)).map((e) => e.id)).toEqual([endpoint.id]);
+  });
 });
 
 describe("webhook delivery", () => {
@@ -288,6 +303,13 @@ describe("webhook delivery", () => {
     const attempts = await attemptsOf(refused.id);
     expect(attempts).toHaveLength(RETRIES.length + 1);
     expect(attempts.every((a) => a.statusCode === null && a.error === UNREACHABLE_MESSAGE)).toBe(true);
+
+    // The saved host now resolves somewhere refused even with the private network allowed.
+    const db0 = await getDb();
+    await db0.update(webhookEndpoints).set({ url: METADATA_URL }).where(eq(webhookEndpoints.id, endpoint.id));
+    const [blockedId] = await emit(team.org.id);
+    const blocked = await finalDelivery(blockedId as string);
+    expect(blocked).toMatchObject({ status: "failed", lastStatusCode: null, lastError: UNREACHABLE_MESSAGE });
 
     // A receiver that redirects (to the metadata address) is a failed attempt, not followed.
     const redirect = await startRedirectServer(METADATA_URL);
