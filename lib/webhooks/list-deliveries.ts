@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { parseWith } from "@/lib/api/input";
 import { AppError, notFound } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
-import { requireWebhookAccess } from "./access";
+import { assertId, requireWebhookAccess } from "./access";
 import {
   type ListWebhookDeliveriesInput,
   listWebhookDeliveriesInput,
@@ -32,7 +33,7 @@ export async function listWebhookDeliveries(
   rawInput: ListWebhookDeliveriesInput = {},
 ): Promise<{ deliveries: WebhookDeliverySummary[]; nextCursor: string | null }> {
   requireWebhookAccess(ctx);
-  const input = listWebhookDeliveriesInput.parse(rawInput);
+  const input = parseWith(listWebhookDeliveriesInput, rawInput);
   const where: SQL[] = [eq(webhookDeliveries.orgId, ctx.org.id)];
   if (input.endpointId) where.push(eq(webhookDeliveries.endpointId, input.endpointId));
   if (input.status) where.push(eq(webhookDeliveries.status, input.status));
@@ -65,6 +66,7 @@ export async function listWebhookDeliveries(
 /** One delivery with its payload and every attempt. */
 export async function getWebhookDelivery(ctx: OrgContext, id: string): Promise<WebhookDeliveryDetail> {
   requireWebhookAccess(ctx);
+  assertId(id, "Delivery");
   return ctx.tx(async (tx) => {
     const [row] = await tx
       .select({ delivery: webhookDeliveries, url: webhookEndpoints.url })

@@ -2,7 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { webhookEndpoints } from "@/db/schema";
 import { notFound } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
-import { requireWebhookAccess } from "./access";
+import { assertId, requireWebhookAccess } from "./access";
 import { toEndpointSummary, type WebhookEndpointSummary } from "./schemas";
 
 export async function listWebhookEndpoints(ctx: OrgContext): Promise<WebhookEndpointSummary[]> {
@@ -20,6 +20,7 @@ export async function listWebhookEndpoints(ctx: OrgContext): Promise<WebhookEndp
 
 export async function getWebhookEndpoint(ctx: OrgContext, id: string): Promise<WebhookEndpointSummary> {
   requireWebhookAccess(ctx);
+  assertId(id, "Webhook endpoint");
   const [row] = await ctx.tx((tx) =>
     tx
       .select()

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
-import { requireWebhookAccess } from "./access";
+import { assertId, requireWebhookAccess } from "./access";
 import { announceDeliveries } from "./announce";
 import { resendMessageId } from "./message-id";
 import { toDeliverySummary, type WebhookDeliverySummary } from "./schemas";
@@ -13,6 +13,7 @@ import { toDeliverySummary, type WebhookDeliverySummary } from "./schemas";
  */
 export async function resendWebhookDelivery(ctx: OrgContext, id: string): Promise<WebhookDeliverySummary> {
   requireWebhookAccess(ctx);
+  assertId(id, "Delivery");
   const { row, url } = await ctx.tx(async (tx) => {
     const [found] = await tx
       .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })

@@ -126,7 +126,7 @@ const finalDelivery = (id: string) =>
     const db = await getDb();
     const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
     return row && (row.status === "succeeded" || row.status === "failed") ? row : undefined;
-  }, 20_000);
+  }, 40_000);
 
 describe("webhook endpoints", () => {
   it("generates a Standard Webhooks secret shown once, stored encrypted, audited", async () => {
@@ -252,13 +252,23 @@ describe("webhook delivery", () => {
       error: null,
       responseSnippet: "answer 1: 200",
     });
+    await expect(getWebhookDelivery(ctx, "not-an-id")).rejects.toMatchObject({ code: "not_found" });
+    await expect(listWebhookDeliveries(ctx, { endpointId: "x" })).rejects.toMatchObject({
+      code: "validation",
+    });
+    await expect(listWebhookDeliveries(ctx, { cursor: "garbage" })).rejects.toMatchObject({
+      code: "validation",
+    });
+    const outsider = await resolveOrgContext(team.outsider, team.otherOrg.slug, "integrations.manage", meta);
+    await expect(getWebhookDelivery(outsider, delivery.id)).rejects.toMatchObject({ code: "not_found" });
+    expect((await listWebhookDeliveries(outsider)).deliveries).toEqual([]);
     const list = await listWebhookDeliveries(ctx, { endpointId: endpoint.id });
     expect(list.deliveries.map((d) => [d.id, d.status, d.attempts, d.lastStatusCode])).toEqual([
       [delivery.id, "succeeded", 1, 200],
     ]);
   });
 
-  it("retries a failing receiver with backoff and logs each attempt", async () => {
+  it("retries a failing receiver with backoff and logs each attempt", { timeout: 90_000 }, async () => {
     const { team, receiver, secret, ctx } = await setup([500, 500, 200]);
     const [id] = await emit(team.org.id);
     const delivery = await finalDelivery(id as string);
@@ -280,7 +290,9 @@ describe("webhook delivery", () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(RETRIES[0] as number);
   });
 
-  it("fails a delivery after the last attempt when the receiver always fails", async () => {
+  it("fails a delivery after the last attempt when the receiver always fails", {
+    timeout: 90_000,
+  }, async () => {
     const { team, receiver } = await setup([503]);
     const [id] = await emit(team.org.id);
     const delivery = await finalDelivery(id as string);
@@ -291,7 +303,7 @@ describe("webhook delivery", () => {
     );
   });
 
-  it("checks the address again at send time and follows no redirects", async () => {
+  it("checks the address again at send time and follows no redirects", { timeout: 90_000 }, async () => {
     const { team, receiver, endpoint } = await setup();
     // The private network is no longer allowed: the saved loopback URL is refused when sending.
     setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: undefined });
@@ -326,7 +338,7 @@ describe("webhook delivery", () => {
   });
 
   it("resends a delivery as a new delivery of the same message", async () => {
-    const { team, receiver, secret } = await setup();
+    const { team, receiver, secret, ctx } = await setup();
     const [id] = await emit(team.org.id);
     const first = await finalDelivery(id as string);
     actAs(team.admin);
@@ -346,6 +358,12 @@ describe("webhook delivery", () => {
       receiver.received[1]?.headers as Record<string, string>,
     );
     expect(await auditCount(team.org.id, "webhook.resend")).toBe(1);
+    // Newest first, a page at a time.
+    const page1 = await listWebhookDeliveries(ctx, { limit: 1 });
+    expect(page1.deliveries.map((d) => d.id)).toEqual([second.id]);
+    const page2 = await listWebhookDeliveries(ctx, { limit: 1, cursor: page1.nextCursor ?? undefined });
+    expect(page2.deliveries.map((d) => d.id)).toEqual([first.id]);
+    expect(page2.nextCursor).toBeNull();
     actAs(team.member);
     expect(await resendWebhookDeliveryAction(team.org.slug, { id: first.id })).toMatchObject({
       ok: false,
