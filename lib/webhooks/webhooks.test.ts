@@ -337,6 +337,21 @@ describe("webhook delivery", () => {
     expect(redirected.lastError).toMatch(/not followed/);
   });
 
+  it("stops retrying once the endpoint is disabled, and refuses to resend to it", async () => {
+    const { team, receiver, endpoint } = await setup([500]);
+    const [id] = await emit(team.org.id);
+    await eventually(async () => (await attemptsOf(id as string)).length >= 1);
+    actAs(team.admin);
+    await updateWebhookEndpointActionAs(team, endpoint.id, false);
+    const stopped = await finalDelivery(id as string);
+    expect(stopped).toMatchObject({ status: "failed", lastError: "The endpoint is disabled." });
+    expect(receiver.received.length).toBeLessThan(RETRIES.length + 1);
+    expect(await resendWebhookDeliveryAction(team.org.slug, { id: stopped.id })).toMatchObject({
+      ok: false,
+      error: { code: "conflict" },
+    });
+  });
+
   it("resends a delivery as a new delivery of the same message", async () => {
     const { team, receiver, secret, ctx } = await setup();
     const [id] = await emit(team.org.id);
