@@ -3,6 +3,7 @@ import { functions } from "@/inngest";
 import { inngest } from "@/inngest/client";
 import { startEmbeddedEngine } from "@/lib/engine/embedded";
 import { assertStartupEnv, engineMode } from "@/lib/env";
+import { startWebhookAnnouncer } from "@/lib/webhooks/announce";
 
 /**
  * Server start (Node runtime): fail fast on bad configuration, then start the embedded engine in
@@ -17,6 +18,8 @@ export function startServer() {
     console.error(`[startup] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  // Announces committed webhook deliveries (LISTEN); run steps emit them in this process either way.
+  void startWebhookAnnouncer();
   if (engineMode() !== "embedded") return;
   const handler = serve({ client: inngest, functions });
   startEmbeddedEngine((req) => handler(req as never, undefined)).catch((error: unknown) => {

@@ -45,3 +45,8 @@ export const taskRetryRequested = eventType("runs/task.retry-requested", {
 export const projectChecksRequested = eventType("repos/checks.requested", {
   schema: z.object({ orgId: z.uuid(), projectId: z.uuid(), requestId: z.uuid() }),
 });
+
+/** A webhook delivery was recorded (committed) and should be sent; `endpointId` keys concurrency. */
+export const webhookDeliveryRequested = eventType("webhook/delivery.requested", {
+  schema: z.object({ orgId: z.uuid(), endpointId: z.uuid(), deliveryId: z.uuid() }),
+});

@@ -1,8 +1,10 @@
 import { agentRun } from "./functions/agent-run";
 import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
+import { deliverWebhook } from "./functions/deliver-webhook";
 import { projectChecks } from "./functions/project-checks";
 import { recheckSsoDomains } from "./functions/recheck-sso-domains";
+import { webhookDeliverySweep } from "./functions/webhook-delivery-sweep";
 
 /** Every background function, served at /api/inngest. A function missing here never runs. */
 export const functions = [
@@ -11,4 +13,6 @@ export const functions = [
   approvalOutboxSweep,
   recheckSsoDomains,
   projectChecks,
+  deliverWebhook,
+  webhookDeliverySweep,
 ];

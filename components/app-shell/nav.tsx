@@ -12,6 +12,7 @@ import {
   ShieldCheckIcon,
   SparklesIcon,
   UsersIcon,
+  WebhookIcon,
 } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -34,6 +35,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "Settings", path: "/settings", icon: SettingsIcon, permission: "org.manage" },
       { label: "AI settings", path: "/settings/ai", icon: SparklesIcon, permission: "org.manage" },
       { label: "SSO", path: "/settings/sso", icon: ShieldCheckIcon, permission: "sso.manage" },
+      { label: "Webhooks", path: "/settings/webhooks", icon: WebhookIcon, permission: "integrations.manage" },
       { label: "Audit log", path: "/audit", icon: ScrollTextIcon, permission: "audit.read" },
     ],
   },

@@ -3,6 +3,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { runEvents, runs } from "@/db/schema";
 import { notFound } from "@/lib/errors";
+import { emitRunWebhooks } from "@/lib/webhooks/run-events";
 import type { RunEvent, StoredRunEvent } from "./events";
 
 /**
@@ -49,6 +50,7 @@ export async function appendRunEvents(tx: Tx, scope: Scope, events: RunEvent[]):
   const stored = rows.sort((a, b) => a.seq - b.seq).map(toStored);
   const lastSeq = stored[stored.length - 1]?.seq ?? 0;
   await tx.execute(sql`select pg_notify(${RUN_EVENTS_CHANNEL}, ${`${scope.runId}:${lastSeq}`})`);
+  await emitRunWebhooks(tx, scope, stored);
   return stored;
 }
 
