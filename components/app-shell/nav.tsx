@@ -35,7 +35,6 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "Settings", path: "/settings", icon: SettingsIcon, permission: "org.manage" },
       { label: "AI settings", path: "/settings/ai", icon: SparklesIcon, permission: "org.manage" },
       { label: "SSO", path: "/settings/sso", icon: ShieldCheckIcon, permission: "sso.manage" },
-      { label: "Webhooks", path: "/settings/webhooks", icon: WebhookIcon, permission: "integrations.manage" },
       { label: "Audit log", path: "/audit", icon: ScrollTextIcon, permission: "audit.read" },
     ],
   },
@@ -44,6 +43,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
     items: [
       { label: "API keys", path: "/settings/api-keys", icon: KeyRoundIcon, permission: "api_keys.manage" },
       { label: "MCP servers", path: "/settings/mcp", icon: PlugIcon, permission: "integrations.manage" },
+      { label: "Webhooks", path: "/settings/webhooks", icon: WebhookIcon, permission: "integrations.manage" },
     ],
   },
 ];
