@@ -36,25 +36,27 @@ export async function enforceV1Limits(keyId: string, orgId: string, plan: string
     ["api.key", keyId],
     [orgPolicyOf(plan), orgId],
   ];
-  let tightest: RateLimitState | null = null;
-  for (const [name, key] of checks) {
-    const limiter = await limiterFor(name);
-    const points = POLICIES[name].points;
-    try {
-      const res = await limiter.consume(key, 1);
-      const state = {
-        limit: points,
-        remaining: res.remainingPoints,
-        resetSeconds: retryAfterSeconds(res.msBeforeNext),
-      };
-      if (!tightest || state.remaining < tightest.remaining) tightest = state;
-    } catch (error) {
-      if (!isRes(error)) throw error;
-      const seconds = retryAfterSeconds(error.msBeforeNext);
-      throw Object.assign(rateLimitedError(seconds), {
-        rateLimit: { limit: points, remaining: 0, resetSeconds: seconds } satisfies RateLimitState,
-      });
-    }
-  }
+  // Both counters in parallel: each is one atomic upsert, and this runs on every request.
+  const states = await Promise.all(
+    checks.map(async ([name, key]) => {
+      const limiter = await limiterFor(name);
+      const points = POLICIES[name].points;
+      try {
+        const res = await limiter.consume(key, 1);
+        return {
+          limit: points,
+          remaining: res.remainingPoints,
+          resetSeconds: retryAfterSeconds(res.msBeforeNext),
+        };
+      } catch (error) {
+        if (!isRes(error)) throw error;
+        const seconds = retryAfterSeconds(error.msBeforeNext);
+        throw Object.assign(rateLimitedError(seconds), {
+          rateLimit: { limit: points, remaining: 0, resetSeconds: seconds } satisfies RateLimitState,
+        });
+      }
+    }),
+  );
+  const tightest = states.reduce((a, b) => (b.remaining < a.remaining ? b : a));
   return tightest as RateLimitState;
 }

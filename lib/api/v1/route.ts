@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { assertNoNul } from "@/lib/api/input";
-import { parseWith, readJson } from "@/lib/api/route";
+import { assertNoNul, parseWith } from "@/lib/api/input";
+import { readJson } from "@/lib/api/read-json";
 import { authenticateApiKey } from "@/lib/api-keys/authenticate";
 import { presentedApiKey } from "@/lib/api-keys/credentials";
 import { apiKeyContext, requireScope } from "@/lib/api-keys/key-context";
