@@ -54,7 +54,6 @@ export async function startRun(
         usesDemoModel: model.usesDemoModel,
         modelLabel: model.modelLabel,
         startedById: ctx.user.id,
-        startedByApiKeyId: ctx.apiKey?.id ?? null,
       })
       .returning();
     if (!row) throw new Error("run insert returned no row");
