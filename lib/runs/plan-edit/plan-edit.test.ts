@@ -122,7 +122,9 @@ describe("addRunTask", () => {
     expect(rows.at(-1)).toMatchObject({ key: "write-the-release-notes", position: 3, worker: "agent" });
     const last = (await eventsOf(run.id)).at(-1);
     expect(last).toMatchObject({ type: "plan.edited", data: { op: "add" } });
-    expect((last?.data as { tasks: { key: string }[] } | undefined)?.tasks[0]?.key).toBe("write-the-release-notes");
+    expect((last?.data as { tasks: { key: string }[] } | undefined)?.tasks[0]?.key).toBe(
+      "write-the-release-notes",
+    );
     const audit = await auditOf(team.org.id, "plan.edit");
     expect(audit[0]?.metadata).toMatchObject({ op: "add", task: "write-the-release-notes" });
     // The agent is pinned for the rest of the run.
