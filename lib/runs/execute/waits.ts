@@ -150,7 +150,7 @@ export async function awaitExternal(t: WaitTools, round: number, taskId: string)
         return found;
       }),
     ])) as [unknown, ExternalState];
-    if (!state || state.status !== "waiting_worker") return state?.status === "done" ? "done" : "cancelled";
+    if (state?.status !== "waiting_worker") return state?.status === "done" ? "done" : "cancelled";
     // The event may have come before the check saw the submission: read again.
     const now =
       completed && !state.submitted
