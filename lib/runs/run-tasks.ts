@@ -93,3 +93,9 @@ export async function getRunTask(ctx: OrgContext, runId: string, ref: string): P
     return toRunTaskView(row);
   });
 }
+
+/** The key of a task named by id or key (the plan-edit verbs take keys); an unknown id is a 404. */
+export async function taskKeyOf(ctx: OrgContext, runId: string, ref: string): Promise<string> {
+  if (!isUuid(ref)) return ref;
+  return (await getRunTask(ctx, runId, ref)).key;
+}

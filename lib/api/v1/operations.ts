@@ -12,7 +12,7 @@ import * as s from "./schemas";
  */
 export type V1Operation = V1RouteOptions & {
   operationId: string;
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** OpenAPI path, with `{param}` segments (the route folder `[param]`). */
   path: `/api/v1/${string}`;
   tag: V1Tag;
@@ -32,7 +32,7 @@ export type V1Operation = V1RouteOptions & {
   example?: unknown;
 };
 
-export const V1_TAGS = ["Projects", "Runs", "Tasks", "Artifacts", "Usage"] as const;
+export const V1_TAGS = ["Projects", "Runs", "Plan", "Tasks", "Artifacts", "Usage"] as const;
 export type V1Tag = (typeof V1_TAGS)[number];
 
 const op = <O extends V1Operation>(o: O) => o;
@@ -203,6 +203,114 @@ export const operations = {
     params: s.runTaskParams,
     response: { status: 200, description: "The task.", schema: z.object({ task: s.task }) },
     errors: [404],
+  }),
+  updateProjectContext: op({
+    operationId: "updateProjectContext",
+    method: "put",
+    path: "/api/v1/projects/{project}/context",
+    tag: "Projects",
+    summary: "Replace a project's context",
+    description:
+      "The shared context (conventions, decisions) our agents and IDE agents read; replaces the whole text.",
+    scope: "projects.write",
+    params: s.projectParam,
+    body: s.contextBody,
+    response: { status: 200, description: "The new context.", schema: s.projectContext },
+    errors: [400, 404, 413, 415, 422],
+    example: { context: "Use the design tokens in styles/tokens.css." },
+  }),
+  addRunTask: op({
+    operationId: "addRunTask",
+    method: "post",
+    path: "/api/v1/runs/{run}/tasks",
+    tag: "Plan",
+    summary: "Add a task to the plan",
+    description:
+      "Adds a task to a run that is not finished, validated like the orchestrator's plan (unknown agents, dependencies, cycles). `key` is made from the title when left out; `phaseName` opens a new phase.",
+    scope: "runs.start",
+    params: s.runParam,
+    body: s.addTaskBody,
+    response: { status: 201, description: "The added task.", schema: z.object({ task: s.task }) },
+    errors: [400, 404, 409, 413, 415, 422],
+    example: {
+      title: "Write the release notes",
+      description: "Summarize the changes for users.",
+      agentSlug: "documentation-writer",
+      phaseKey: "build",
+      dependsOn: [],
+      acceptanceCriteria: ["Lists every user-visible change"],
+    },
+  }),
+  updateRunTask: op({
+    operationId: "updateRunTask",
+    method: "patch",
+    path: "/api/v1/runs/{run}/tasks/{task}",
+    tag: "Plan",
+    summary: "Change a task that has not started",
+    description:
+      "Any of title, description, agent, phase, dependencies, acceptance criteria, priority, worker.",
+    scope: "runs.start",
+    params: s.runTaskParams,
+    body: s.updateTaskBody,
+    response: { status: 200, description: "The changed task.", schema: z.object({ task: s.task }) },
+    errors: [400, 404, 409, 413, 415, 422],
+    example: {
+      priority: "high",
+      acceptanceCriteria: ["Lists every user-visible change", "Links each issue"],
+    },
+  }),
+  removeRunTask: op({
+    operationId: "removeRunTask",
+    method: "delete",
+    path: "/api/v1/runs/{run}/tasks/{task}",
+    tag: "Plan",
+    summary: "Remove a task that has not started",
+    description: "Refused (422) while another task depends on it.",
+    scope: "runs.start",
+    params: s.runTaskParams,
+    response: { status: 200, description: "The task was removed.", schema: s.removedTask },
+    errors: [404, 409, 422],
+  }),
+  reorderRunTasks: op({
+    operationId: "reorderRunTasks",
+    method: "post",
+    path: "/api/v1/runs/{run}/plan/reorder",
+    tag: "Plan",
+    summary: "Re-order tasks that have not started",
+    description: "The keys of unstarted tasks (all or some) in the wanted order.",
+    scope: "runs.start",
+    params: s.runParam,
+    body: s.reorderTasksBody,
+    response: { status: 200, description: "The new order.", schema: s.reorderedTasks },
+    errors: [400, 404, 409, 415, 422],
+    example: { keys: ["write-the-release-notes", "design-the-api"] },
+  }),
+  approveRunPlan: op({
+    operationId: "approveRunPlan",
+    method: "post",
+    path: "/api/v1/runs/{run}/plan/approve",
+    tag: "Plan",
+    summary: "Approve a reviewed plan",
+    description:
+      'Starts the work of a run started with `reviewPlan: true` ("review the plan first"), paused after planning.',
+    scope: "runs.start",
+    params: s.runParam,
+    response: { status: 200, description: "The plan is approved.", schema: s.approvedPlan },
+    errors: [404, 409],
+  }),
+  updateTaskContext: op({
+    operationId: "updateTaskContext",
+    method: "put",
+    path: "/api/v1/runs/{run}/tasks/{task}/context",
+    tag: "Tasks",
+    summary: "Replace a task's context",
+    description: "Notes the agent (ours or an IDE agent) reads with the task; replaces the whole text.",
+    scope: "runs.start",
+    params: s.runTaskParams,
+    body: s.contextBody,
+    response: { status: 200, description: "The new context.", schema: s.taskContext },
+    errors: [400, 404, 409, 413, 415, 422],
+    example: { context: "The API is versioned under /api/v1; keep it that way." },
   }),
   listRunArtifacts: op({
     operationId: "listRunArtifacts",

@@ -3,6 +3,12 @@ import { APPROVAL_STATUSES, TASK_WORKERS } from "@/db/schema/runs";
 import { createProjectSchema, updateProjectSchema } from "@/lib/projects/schemas";
 import { RUN_STATUSES } from "@/lib/runs/events";
 import { TASK_PRIORITIES } from "@/lib/runs/plan";
+import {
+  addRunTaskSchema,
+  contextSchema,
+  reorderRunTasksSchema,
+  updateRunTaskSchema,
+} from "@/lib/runs/plan-edit/schemas";
 import { TASK_STATUSES } from "@/lib/runs/schedule";
 import { RUN_LIMITS, startRunBodySchema } from "@/lib/runs/schemas";
 import { paginationQuery } from "./pagination";
@@ -210,6 +216,19 @@ export const task = z
   .meta({ id: "Task" });
 
 export const taskList = z.object({ data: z.array(task) });
+
+// ---- plan edits (lib/runs/plan-edit: the task board and MCP use the same schemas) ----
+export const addTaskBody = addRunTaskSchema.meta({ id: "AddTask" });
+export const updateTaskBody = updateRunTaskSchema.meta({ id: "UpdateTask" });
+export const reorderTasksBody = reorderRunTasksSchema.meta({ id: "ReorderTasks" });
+export const contextBody = contextSchema.meta({ id: "Context" });
+export const removedTask = z.object({ key: z.string(), removed: z.literal(true) });
+export const reorderedTasks = z.object({ keys: z.array(z.string()) });
+export const approvedPlan = z.object({ run: z.object({ id: uuid, planApprovedAt: isoDate }) });
+export const taskContext = z.object({ task: z.object({ key: z.string(), context: z.string() }) });
+export const projectContext = z.object({
+  project: z.object({ id: uuid, slug: z.string(), context: z.string() }),
+});
 
 // ---- artifacts ----
 export const artifact = z

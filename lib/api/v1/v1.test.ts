@@ -3,6 +3,7 @@ import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as artifactVersionGet } from "@/app/api/v1/artifacts/[artifactKey]/versions/[version]/route";
 import { GET as openapiGet } from "@/app/api/v1/openapi.json/route";
+import { PUT as projectContextPut } from "@/app/api/v1/projects/[project]/context/route";
 import { GET as projectGet, PATCH as projectPatch } from "@/app/api/v1/projects/[project]/route";
 import { POST as startRunPost } from "@/app/api/v1/projects/[project]/runs/route";
 import { GET as projectsGet, POST as projectsPost } from "@/app/api/v1/projects/route";
@@ -10,9 +11,16 @@ import { POST as approvalPost } from "@/app/api/v1/runs/[run]/approvals/[approva
 import { GET as artifactsGet } from "@/app/api/v1/runs/[run]/artifacts/route";
 import { POST as cancelPost } from "@/app/api/v1/runs/[run]/cancel/route";
 import { GET as eventsGet } from "@/app/api/v1/runs/[run]/events/route";
+import { POST as planApprovePost } from "@/app/api/v1/runs/[run]/plan/approve/route";
+import { POST as planReorderPost } from "@/app/api/v1/runs/[run]/plan/reorder/route";
 import { GET as runGet } from "@/app/api/v1/runs/[run]/route";
-import { GET as taskGet } from "@/app/api/v1/runs/[run]/tasks/[task]/route";
-import { GET as tasksGet } from "@/app/api/v1/runs/[run]/tasks/route";
+import { PUT as taskContextPut } from "@/app/api/v1/runs/[run]/tasks/[task]/context/route";
+import {
+  DELETE as taskDelete,
+  GET as taskGet,
+  PATCH as taskPatch,
+} from "@/app/api/v1/runs/[run]/tasks/[task]/route";
+import { GET as tasksGet, POST as tasksPost } from "@/app/api/v1/runs/[run]/tasks/route";
 import { GET as runsGet } from "@/app/api/v1/runs/route";
 import { GET as usageGet } from "@/app/api/v1/usage/route";
 import { getDb, withTenant } from "@/db";
@@ -24,6 +32,7 @@ import {
   modelCalls,
   organizations,
   projects,
+  runEvents,
   runs,
   runTasks,
 } from "@/db/schema";
@@ -68,6 +77,13 @@ const HANDLERS: Record<V1OperationId, Handler> = {
   listRunArtifacts: artifactsGet,
   getArtifactVersion: artifactVersionGet,
   getUsage: usageGet,
+  updateProjectContext: projectContextPut,
+  addRunTask: tasksPost,
+  updateRunTask: taskPatch,
+  removeRunTask: taskDelete,
+  reorderRunTasks: planReorderPost,
+  approveRunPlan: planApprovePost,
+  updateTaskContext: taskContextPut,
 };
 
 type Init = { method?: string; json?: unknown; query?: string; headers?: Record<string, string> };
@@ -90,12 +106,35 @@ const ALL = [...PERMISSIONS] as Permission[];
 
 async function seedRun(orgId: string) {
   const project = await createProjectRow(orgId);
-  const run = await createRunRow(orgId, project.id, { status: "running" });
+  // Started with "review the plan first", so its plan can be approved; t1 and t2 not started.
+  const run = await createRunRow(orgId, project.id, {
+    status: "running",
+    reviewPlan: true,
+    branch: "dm/1-x",
+  });
   const db = await getDb();
+  const base = {
+    orgId,
+    runId: run.id,
+    phaseKey: "build",
+    description: "Do it.",
+    agentSlug: "documentation-writer",
+    acceptanceCriteria: ["Done"],
+  };
   const [task] = await db
     .insert(runTasks)
-    .values({ orgId, runId: run.id, key: "t1", phaseKey: "p1", title: "Write it", agentSlug: "architect" })
+    .values([
+      { ...base, key: "t1", title: "Write it", position: 0 },
+      { ...base, key: "t2", title: "Check it", position: 1 },
+    ])
     .returning();
+  await db.insert(runEvents).values({
+    orgId,
+    runId: run.id,
+    seq: 1,
+    type: "run.plan",
+    data: { phases: [{ key: "build", title: "Build" }], tasks: [] },
+  });
   const artifactKey = randomUUID();
   await db.insert(artifacts).values([
     {
@@ -143,6 +182,8 @@ function argsFor(id: V1OperationId, s: Awaited<ReturnType<typeof seedRun>>): [Re
   const init: Init = { method: o.method.toUpperCase() };
   if (o.example !== undefined) init.json = o.example;
   if (id === "createProject") init.json = { name: `P ${randomUUID().slice(0, 6)}` };
+  if (id === "reorderRunTasks") init.json = { keys: ["t2", "t1"] };
+  if (id === "removeRunTask") params.task = "t2";
   return [params, init];
 }
 
@@ -202,10 +243,9 @@ describe("REST API v1", () => {
     }
     const s = await seedRun(t.org.id);
     const before = await projectCount(t.org.id);
-    // Cancelling ends the run: last, so the approval is still pending when it is decided.
-    const ordered = [...OPERATIONS].sort(
-      (a, b) => Number(a.operationId === "cancelRun") - Number(b.operationId === "cancelRun"),
-    );
+    // Removing t2 and cancelling (which ends the run and its plan edits) come last.
+    const rank = (id: string) => ["removeRunTask", "cancelRun"].indexOf(id);
+    const ordered = [...OPERATIONS].sort((a, b) => rank(a.operationId) - rank(b.operationId));
     for (const o of ordered) {
       const id = o.operationId as V1OperationId;
       const [params, init] = argsFor(id, s);
@@ -213,7 +253,10 @@ describe("REST API v1", () => {
       expect(denied.status, id).toBe(403);
       expect((await errorOf(denied)).message).toContain(`"${o.scope}"`);
       const allowed = await call(HANDLERS[id], params, { ...init, headers: only.get(o.scope)?.headers });
-      expect(allowed.status, `${id}: ${allowed.status}`).toBeLessThan(300);
+      expect(
+        allowed.status,
+        `${id}: ${allowed.status} ${allowed.status >= 300 ? await allowed.clone().text() : ""}`,
+      ).toBeLessThan(300);
       await allowed.body?.cancel();
     }
     // The refused calls changed nothing: one project more (the allowed create).
@@ -478,7 +521,7 @@ describe("REST API v1", () => {
     expect(run.run.projectSlug).toBe(s.project.slug);
     expect(run.approvals.map((a) => a.id)).toEqual([s.approval.id]);
     const tasks = (await (await call(tasksGet, { run: s.run.id }, h)).json()) as { data: { key: string }[] };
-    expect(tasks.data.map((x) => x.key)).toEqual(["t1"]);
+    expect(tasks.data.map((x) => x.key)).toEqual(["t1", "t2"]);
     for (const ref of ["t1", s.task.id]) {
       const one = await call(taskGet, { run: s.run.id, task: ref }, h);
       expect(((await one.json()) as { task: { id: string } }).task.id).toBe(s.task.id);
@@ -519,6 +562,94 @@ describe("REST API v1", () => {
     expect(
       (await call(cancelPost, { run: s.run.id }, { method: "POST", headers: full.headers })).status,
     ).toBe(409);
+  });
+
+  it("edits a run's plan: add, change (by key or id), re-order, remove, contexts, approve; audited as the key", async () => {
+    const s = await seedRun(t.org.id);
+    const h = full.headers;
+    const run = s.run.id;
+    const added = await call(
+      tasksPost,
+      { run },
+      {
+        json: {
+          title: "Write the release notes",
+          description: "Summarize the changes.",
+          agentSlug: "documentation-writer",
+          phaseKey: "build",
+          dependsOn: ["t1"],
+          acceptanceCriteria: ["Lists every change"],
+        },
+        headers: h,
+      },
+    );
+    expect(added.status).toBe(201);
+    const task = (
+      (await added.json()) as { task: { id: string; key: string; dependsOn: string[]; status: string } }
+    ).task;
+    expect(task).toMatchObject({ key: "write-the-release-notes", dependsOn: ["t1"], status: "todo" });
+    const badAgent = await call(
+      tasksPost,
+      { run },
+      {
+        json: {
+          title: "X",
+          description: "Y",
+          agentSlug: "wizard",
+          phaseKey: "build",
+          acceptanceCriteria: ["Z"],
+        },
+        headers: h,
+      },
+    );
+    expect(badAgent.status).toBe(422);
+    expect((await errorOf(badAgent)).fields.agentSlug?.[0]).toContain("wizard");
+    const cycle = await call(
+      taskPatch,
+      { run, task: "t1" },
+      { method: "PATCH", json: { dependsOn: [task.key] }, headers: h },
+    );
+    expect(cycle.status).toBe(422);
+    const patched = await call(
+      taskPatch,
+      { run, task: task.id },
+      { method: "PATCH", json: { priority: "high" }, headers: h },
+    );
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { task: { priority: string } }).task.priority).toBe("high");
+    const order = await call(planReorderPost, { run }, { json: { keys: [task.key, "t2"] }, headers: h });
+    expect(order.status).toBe(200);
+    const ctxRes = await call(
+      taskContextPut,
+      { run, task: "t2" },
+      { method: "PUT", json: { context: "Mind the API." }, headers: h },
+    );
+    expect(await ctxRes.json()).toEqual({ task: { key: "t2", context: "Mind the API." } });
+    const projRes = await call(
+      projectContextPut,
+      { project: s.project.id },
+      { method: "PUT", json: { context: "Conventions." }, headers: h },
+    );
+    expect(((await projRes.json()) as { project: { context: string } }).project.context).toBe("Conventions.");
+    const removed = await call(taskDelete, { run, task: task.key }, { method: "DELETE", headers: h });
+    expect(await removed.json()).toEqual({ key: task.key, removed: true });
+    expect((await call(taskDelete, { run, task: task.key }, { method: "DELETE", headers: h })).status).toBe(
+      404,
+    );
+    const approved = await call(planApprovePost, { run }, { method: "POST", headers: h });
+    expect(approved.status).toBe(200);
+    expect(((await approved.json()) as { run: { id: string } }).run.id).toBe(run);
+    expect((await call(planApprovePost, { run }, { method: "POST", headers: h })).status).toBe(409);
+    const db = await getDb();
+    const entries = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.orgId, t.org.id), eq(auditLogs.targetId, run)));
+    expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(["plan.edit", "plan.approve"]));
+    for (const e of entries) expect(e.metadata).toMatchObject({ via: "api_key", apiKeyId: full.id });
+    // A finished run's plan no longer changes.
+    await db.update(runs).set({ status: "completed" }).where(eq(runs.id, run));
+    expect((await call(taskDelete, { run, task: "t2" }, { method: "DELETE", headers: h })).status).toBe(409);
   });
 
   it("streams a run's events as SSE and resumes after Last-Event-ID", async () => {
