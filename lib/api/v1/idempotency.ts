@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, isNull, lt } from "drizzle-orm";
+import { getDb } from "@/db";
 import { idempotencyKeys } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
@@ -171,7 +172,6 @@ async function release(ctx: OrgContext, id: string): Promise<void> {
 
 /** Deletes every record older than 24 hours (any organization); returns how many. */
 export async function purgeExpiredIdempotencyKeys(now = new Date()): Promise<number> {
-  const { getDb } = await import("@/db");
   const db = await getDb();
   const rows = await db
     .delete(idempotencyKeys)

@@ -152,6 +152,8 @@ export const runDetail = z
       pushedAt: isoDate.nullable(),
       pullRequestUrl: z.string().nullable(),
       forkedFromRunId: uuid.nullable(),
+      reviewPlan: z.boolean().meta({ description: 'Started with "review the plan first".' }),
+      planApprovedAt: isoDate.nullable(),
     }),
     project: z.object({ id: uuid, slug: z.string(), name: z.string() }),
     approvals: z.array(approval),

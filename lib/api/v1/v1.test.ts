@@ -29,6 +29,7 @@ import {
   approvals,
   artifacts,
   auditLogs,
+  idempotencyKeys,
   modelCalls,
   organizations,
   projects,
@@ -44,6 +45,8 @@ import { parseRunStream } from "@/lib/runs/stream-protocol";
 import { mintApiKey } from "@/tests/support/api-keys";
 import { createTeam } from "@/tests/support/factories";
 import { createProjectRow, createRunRow } from "@/tests/support/run-fixtures";
+import { actAs } from "@/tests/support/session";
+import { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from "./idempotency";
 import { OPERATIONS, type V1OperationId } from "./operations";
 import { encodeCursor } from "./pagination";
 import { orgPolicyOf } from "./rate-limits";
@@ -483,6 +486,45 @@ describe("REST API v1", () => {
       expect(bad.status).toBe(400);
       expect(await runCount(archived.id)).toBe(1);
     });
+  });
+
+  it("replays a project creation with the same Idempotency-Key, and expires keys after 24 hours", async () => {
+    const t5 = await createTeam();
+    const key = await mintApiKey(t5.owner, t5.org.slug, ["projects.write"]);
+    const headers = { ...key.headers, "idempotency-key": "create-website" };
+    const a = await call(projectsPost, {}, { json: { name: "Website" }, headers });
+    const b = await call(projectsPost, {}, { json: { name: "Website" }, headers });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.headers.get("idempotent-replayed")).toBe("true");
+    expect(await b.json()).toEqual(await a.json());
+    expect(await projectCount(t5.org.id)).toBe(1);
+    // A day later the key is free again (lazily, and by the nightly purge).
+    const db = await getDb();
+    await db
+      .update(idempotencyKeys)
+      .set({ createdAt: new Date(Date.now() - IDEMPOTENCY_TTL_MS - 1000) })
+      .where(eq(idempotencyKeys.orgId, t5.org.id));
+    const c = await call(projectsPost, {}, { json: { name: "Website" }, headers });
+    expect(c.status).toBe(201);
+    expect(c.headers.get("idempotent-replayed")).toBeNull();
+    expect(await projectCount(t5.org.id)).toBe(2);
+    await db
+      .update(idempotencyKeys)
+      .set({ createdAt: new Date(Date.now() - IDEMPOTENCY_TTL_MS - 1000) })
+      .where(eq(idempotencyKeys.orgId, t5.org.id));
+    expect(await purgeExpiredIdempotencyKeys()).toBeGreaterThanOrEqual(1);
+    const left = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.orgId, t5.org.id));
+    expect(left).toHaveLength(0);
+  });
+
+  it("does not accept a signed-in session: only keys", async () => {
+    actAs(t.owner);
+    try {
+      const res = await call(projectsGet, {}, { headers: { cookie: "authjs.session-token=whatever" } });
+      expect(res.status).toBe(401);
+    } finally {
+      actAs(null);
+    }
   });
 
   it("answers 429 with Retry-After past the key's limit and past the org plan's limit", async () => {
