@@ -149,6 +149,24 @@ describe("a run started with 'review the plan first'", () => {
     const branch = claim.branch;
     const origin = originPath(team.org.id, run.projectId);
 
+    // While the run waits on the worker, a task added to the plan starts (the poll sees it ready).
+    const glossary = await addRunTask(member, run.id, {
+      key: "glossary",
+      title: "Write the glossary",
+      description: "Define the portal's terms for its users.",
+      agentSlug: "documentation-writer",
+      phaseKey: first.phaseKey,
+      dependsOn: [],
+      acceptanceCriteria: ["Defines every term the portal uses"],
+    });
+    await eventually(async () => {
+      const [row] = await db.select().from(runTasks).where(eq(runTasks.id, glossary.id));
+      return row?.status === "done" ? row : undefined;
+    }, 60_000);
+    expect((await db.select().from(runTasks).where(eq(runTasks.id, external.id)))[0]?.status).toBe(
+      "waiting_worker",
+    );
+
     // First hand-in: no sections — the reviewer sends it back, the feedback in the task's context.
     await completeExternalTask(ide, run.id, "release-notes", { summary: "Wrote some notes." });
     const returned = await eventually(async () => {

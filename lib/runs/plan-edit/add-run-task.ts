@@ -11,6 +11,7 @@ import {
   asDraft,
   assertValidPlan,
   assignableAgents,
+  nudgeRun,
   type PlanPhaseRef,
   pinAgent,
   recordPlanEdit,
@@ -38,7 +39,7 @@ export async function addRunTask(
   input: AddRunTaskInput,
 ): Promise<TaskSnapshot> {
   const data = parseWith(addRunTaskSchema, input);
-  return withPlanEdit(ctx, runId, async (session) => {
+  const result = await withPlanEdit(ctx, runId, async (session) => {
     // Every task done: the run is wrapping up (its scheduler decided it is finished), so a task
     // added now would never start. Edits and the scheduler hold the same lock: no gap between them.
     if (session.tasks.every((t) => t.status === "done" || t.status === "cancelled")) {
@@ -95,4 +96,6 @@ export async function addRunTask(
     });
     return taskSnapshot(row);
   });
+  await nudgeRun({ orgId: ctx.org.id, runId: runId.toLowerCase() });
+  return result;
 }

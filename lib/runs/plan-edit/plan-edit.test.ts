@@ -134,6 +134,11 @@ describe("addRunTask", () => {
     expect(after?.agentVersions["documentation-writer"]).toBe(0);
     // Same title again: the next free key.
     expect((await addRunTask(ctx, run.id, newTask)).key).toBe("write-the-release-notes-2");
+    // A run waiting on external workers is told its plan changed.
+    expect(sent.events.at(-1)).toMatchObject({
+      name: "runs/run.nudged",
+      data: { runId: run.id, reason: "plan_edited" },
+    });
   });
 
   it("refuses a task once every task is done (the run is finishing)", async () => {
@@ -416,8 +421,8 @@ describe("external tasks", () => {
     const done = await completeExternalTask(ctx1, run.id, "a", { summary: "Implemented it." });
     expect(done).toMatchObject({ submission: 1, task: { externalSummary: "Implemented it." } });
     expect(sent.events.at(-1)).toMatchObject({
-      name: "runs/task.external-completed",
-      data: { submission: 1 },
+      name: "runs/run.nudged",
+      data: { reason: "external_completed", submission: 1 },
     });
     expect((await rejection(completeExternalTask(ctx1, run.id, "a", { summary: "again" }))).status).toBe(409);
     expect(await auditOf(team.org.id, "task.complete")).toHaveLength(1);
