@@ -11,6 +11,7 @@ import { resolveOrgContext } from "@/lib/orgs/context";
 import { gitBare } from "@/lib/repos/git";
 import { originPath } from "@/lib/repos/paths";
 import { PLAN_REVIEW_REASON } from "@/lib/runs/execute/plan-review";
+import type { RunDeps } from "@/lib/runs/execute/types";
 import {
   addRunTask,
   approveRunPlan,
@@ -40,9 +41,11 @@ vi.mock("@/inngest/client", async (importOriginal) => {
   return mod;
 });
 
+let runStep: Required<RunDeps>["runStep"] = (_id, body) => body();
 const app = createTestApp();
 const agentRun = createAgentRunFunction(app.client, {
   resolveModel: demo(),
+  runStep: (id, body) => runStep(id, body),
   slotPollInterval: "1s",
   approvalPollInterval: "1s",
   approvalPolls: 120,
@@ -146,6 +149,24 @@ describe("a run started with 'review the plan first'", () => {
     const branch = claim.branch;
     const origin = originPath(team.org.id, run.projectId);
 
+    // While the run waits on the worker, a task added to the plan starts (the poll sees it ready).
+    const glossary = await addRunTask(member, run.id, {
+      key: "glossary",
+      title: "Write the glossary",
+      description: "Define the portal's terms for its users.",
+      agentSlug: "documentation-writer",
+      phaseKey: first.phaseKey,
+      dependsOn: [],
+      acceptanceCriteria: ["Defines every term the portal uses"],
+    });
+    await eventually(async () => {
+      const [row] = await db.select().from(runTasks).where(eq(runTasks.id, glossary.id));
+      return row?.status === "done" ? row : undefined;
+    }, 60_000);
+    expect((await db.select().from(runTasks).where(eq(runTasks.id, external.id)))[0]?.status).toBe(
+      "waiting_worker",
+    );
+
     // First hand-in: no sections — the reviewer sends it back, the feedback in the task's context.
     await completeExternalTask(ide, run.id, "release-notes", { summary: "Wrote some notes." });
     const returned = await eventually(async () => {
@@ -193,5 +214,62 @@ describe("a run started with 'review the plan first'", () => {
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(["plan.edit", "plan.approve", "task.claim", "task.complete"]),
     );
+  }, 300_000);
+
+  it("writes every effect once when each step body runs twice (at-least-once)", async () => {
+    runStep = async (_id, body) => {
+      await body();
+      return body();
+    };
+    try {
+      const { team, scope, run } = await createRun();
+      const db = await getDb();
+      await db.update(runs).set({ reviewPlan: true }).where(eq(runs.id, run.id));
+      await app.client.send(runRequested.create(scope));
+      await eventually(async () => {
+        const row = await runRow(run.id);
+        return row.status === "waiting_approval" && row.statusReason === PLAN_REVIEW_REASON ? row : undefined;
+      }, 60_000);
+      const member = await resolveOrgContext(team.member, team.org.slug, "runs.read", meta);
+      const [first] = await tasksOf(run.id);
+      if (!first) throw new Error("no task");
+      const external = await addRunTask(member, run.id, {
+        key: "port-it",
+        title: "Port the client",
+        description: "Port the client to the new API.",
+        agentSlug: "coder",
+        phaseKey: first.phaseKey,
+        dependsOn: [],
+        acceptanceCriteria: ["The client uses the new API"],
+        worker: "external",
+      });
+      await approveRunPlan(member, run.id);
+      await eventually(async () => {
+        for (const a of await db
+          .select()
+          .from(approvals)
+          .where(and(eq(approvals.runId, run.id), eq(approvals.status, "pending"))))
+          await approve(scope, a.id);
+        const [row] = await db.select().from(runTasks).where(eq(runTasks.id, external.id));
+        return row?.status === "waiting_worker" ? row : undefined;
+      }, 120_000);
+      await completeExternalTask(member, run.id, "port-it", { summary: "Ported the client." });
+      const finished = await driveToEnd(scope, approve, 150_000);
+      expect(finished.status).toBe("completed");
+      const events = await eventsOf(run.id);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      const count = (pred: (e: (typeof events)[number]) => boolean) => events.filter(pred).length;
+      expect(count((e) => e.type === "plan.approved")).toBe(1);
+      expect(count((e) => e.type === "run.status" && e.data.reason === PLAN_REVIEW_REASON)).toBe(1);
+      expect(
+        count((e) => e.type === "task.status" && e.data.taskId === external.id && e.data.status === "review"),
+      ).toBe(1);
+      expect(count((e) => e.type === "review.verdict" && e.data.taskId === external.id)).toBe(1);
+      expect(count((e) => e.type === "artifact.saved" && e.data.taskId === external.id)).toBe(1);
+      const [row] = await db.select().from(runTasks).where(eq(runTasks.id, external.id));
+      expect(row).toMatchObject({ status: "done", attempts: 1 });
+    } finally {
+      runStep = (_id, body) => body();
+    }
   }, 300_000);
 });

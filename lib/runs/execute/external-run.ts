@@ -5,9 +5,10 @@ import { gitBare } from "@/lib/repos/git";
 import { branchRef, taskWorkRef } from "@/lib/repos/workspace/refs";
 import { resolveCommit, treeOf } from "@/lib/repos/workspace/working-copy";
 import { appendRunEvents } from "@/lib/runs/event-log";
+import { schedule } from "@/lib/runs/schedule";
 import { derivedId, once, type StepKey, storedResult } from "./once";
 import { runRepository } from "./repo-work";
-import { agentOf, inTenant, loadEnvironment, loadTask } from "./state";
+import { agentOf, inTenant, loadEnvironment, loadTask, loadTasks } from "./state";
 import type { RunScope } from "./types";
 
 /**
@@ -32,15 +33,29 @@ export type ExternalState = {
   submitted: boolean;
   /** The attempt the current submission is (attempts + 1). */
   submission: number;
+  /** Another task of the run is ready to start (the plan changed while the run waited). */
+  readyWork: boolean;
 } | null;
 
 export async function externalState(scope: RunScope, taskId: string): Promise<ExternalState> {
-  const task = await inTenant(scope, (tx) => loadTask(tx, scope, taskId));
+  const tasks = await inTenant(scope, (tx) => loadTasks(tx, scope));
+  const task = tasks.find((t) => t.id === taskId);
   if (!task) return null;
+  const decision = schedule(
+    tasks.map((t) => ({
+      key: t.key,
+      status: t.status,
+      dependsOn: t.dependsOn,
+      priority: t.priority,
+      order: t.position,
+    })),
+    { maxParallel: Number.MAX_SAFE_INTEGER },
+  );
   return {
     status: task.status,
     submitted: task.status === "waiting_worker" && task.externalSummary !== null,
     submission: task.attempts + 1,
+    readyWork: decision.start.length > 0,
   };
 }
 

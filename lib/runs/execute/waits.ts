@@ -1,5 +1,5 @@
 import type { Inngest } from "inngest";
-import { approvalDecided, externalTaskCompleted, planApproved } from "@/inngest/events";
+import { approvalDecided, planApproved, runNudged } from "@/inngest/events";
 import { announceApprovalDecision } from "@/lib/runs/approval-outbox";
 import {
   type ExternalReview,
@@ -117,7 +117,8 @@ export async function awaitPlanReview(t: WaitTools): Promise<"approved" | "cance
   }
 }
 
-export type ExternalOutcome = "done" | "waiting" | "failed" | "cancelled" | "budget";
+/** `replan`: nothing handed in, but another task is ready to start; the loop picks it and waits again. */
+export type ExternalOutcome = "done" | "waiting" | "failed" | "cancelled" | "budget" | "replan";
 
 /**
  * Waits on a task an external worker is to claim and hand in, then gates each submission like an
@@ -131,19 +132,20 @@ export async function awaitExternal(t: WaitTools, round: number, taskId: string)
   await run(`${prefix}-start`, () => markExternalStart(scope, taskId));
   let polls = 0;
   for (let i = 0; ; i++) {
-    const [completed, state] = (await Promise.all([
+    const [nudged, state] = (await Promise.all([
+      // Any nudge of this run: a hand-in (of this task or another), or a plan edit.
       step.waitForEvent(`${prefix}-wait-${i}`, {
-        event: externalTaskCompleted,
-        if: `async.data.taskId == '${taskId}'`,
+        event: runNudged,
+        if: `async.data.runId == '${scope.runId}'`,
         timeout: deps.approvalPollInterval,
       }),
       run(`${prefix}-check-${i}`, async () => {
         const found = await externalState(scope, taskId);
-        if (found?.submitted) {
+        if (found?.submitted || found?.readyWork) {
           await t.client.send(
-            externalTaskCompleted.create(
-              { ...scope, taskId, submission: found.submission },
-              { id: `external-completed:${taskId}:${found.submission}:${t.fnRunId}:check-${i}` },
+            runNudged.create(
+              { ...scope, reason: "external_completed", taskId, submission: found.submission },
+              { id: `external-check:${taskId}:${found.submission}:${t.fnRunId}:${prefix}-${i}` },
             ),
           );
         }
@@ -151,13 +153,16 @@ export async function awaitExternal(t: WaitTools, round: number, taskId: string)
       }),
     ])) as [unknown, ExternalState];
     if (state?.status !== "waiting_worker") return state?.status === "done" ? "done" : "cancelled";
-    // The event may have come before the check saw the submission: read again.
-    const now =
-      completed && !state.submitted
+    // The nudge may have come after the check read the state: read again.
+    const current = (
+      nudged && !state.submitted && !state.readyWork
         ? await run(`${prefix}-read-${i}`, () => externalState(scope, taskId))
-        : state;
-    const current = now as ExternalState;
-    if (!current?.submitted) {
+        : state
+    ) as ExternalState;
+    if (current?.status !== "waiting_worker") return current?.status === "done" ? "done" : "cancelled";
+    if (!current.submitted) {
+      // A task became ready meanwhile (the plan changed): back to the scheduling loop to start it.
+      if (current.readyWork) return "replan";
       if (++polls > deps.approvalPolls) {
         await run(`${prefix}-expire`, (key) => expireExternal(scope, taskId, key));
         return "failed";
