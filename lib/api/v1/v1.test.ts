@@ -30,6 +30,7 @@ import {
   artifacts,
   auditLogs,
   idempotencyKeys,
+  memberships,
   modelCalls,
   organizations,
   projects,
@@ -43,7 +44,7 @@ import { POLICIES } from "@/lib/rate-limit/policies";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import { parseRunStream } from "@/lib/runs/stream-protocol";
 import { mintApiKey } from "@/tests/support/api-keys";
-import { createTeam } from "@/tests/support/factories";
+import { addMember, createTeam } from "@/tests/support/factories";
 import { createProjectRow, createRunRow } from "@/tests/support/run-fixtures";
 import { actAs } from "@/tests/support/session";
 import { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys } from "./idempotency";
@@ -210,7 +211,15 @@ describe("REST API v1", () => {
       .update(apiKeys)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(apiKeys.id, expired.id));
+    // A key whose creator has left the organization stops working too.
+    const leaver = await addMember(t.org.id, "admin", "Leaver");
+    const orphan = await mintApiKey(leaver, t.org.slug, ["projects.read"]);
+    expect((await call(projectsGet, {}, { headers: orphan.headers })).status).toBe(200);
+    await db
+      .delete(memberships)
+      .where(and(eq(memberships.orgId, t.org.id), eq(memberships.userId, leaver.id)));
     const cases: Record<string, string>[] = [
+      orphan.headers,
       {},
       { authorization: "Bearer" },
       { authorization: "Bearer not-a-key" },
@@ -363,6 +372,23 @@ describe("REST API v1", () => {
     );
     expect(usage.status).toBe(422);
     expect((await errorOf(usage)).fields.to).toBeDefined();
+  });
+
+  it("refuses oversized bodies (413) and NUL characters (400) before any work", async () => {
+    const before = await projectCount(t.org.id);
+    const big = await call(
+      projectsPost,
+      {},
+      { json: { name: "Big", brief: "x".repeat(200_000) }, headers: full.headers },
+    );
+    expect(big.status).toBe(413);
+    expect((await errorOf(big)).code).toBe("payload_too_large");
+    const nul = await call(projectsPost, {}, { json: { name: "Bad\u0000name" }, headers: full.headers });
+    expect(nul.status).toBe(400);
+    expect((await errorOf(nul)).fields.name).toBeDefined();
+    const nulParam = await call(projectGet, { project: "a\u0000b" }, { headers: full.headers });
+    expect(nulParam.status).toBe(400);
+    expect(await projectCount(t.org.id)).toBe(before);
   });
 
   it("walks every page of projects and runs without duplicates or gaps, ties included", async () => {
