@@ -50,3 +50,19 @@ export const projectChecksRequested = eventType("repos/checks.requested", {
 export const webhookDeliveryRequested = eventType("webhook/delivery.requested", {
   schema: z.object({ orgId: z.uuid(), endpointId: z.uuid(), deliveryId: z.uuid() }),
 });
+
+/** A member approved the plan of a run started with "review the plan first"; the waiting run resumes. */
+export const planApproved = eventType("runs/plan.approved", { schema: z.object(runScope) });
+
+/**
+ * Something a run waiting on external workers should look at now: a worker handed a task in
+ * (`taskId`, `submission`), or the plan changed (a task may be ready). The run re-reads its state.
+ */
+export const runNudged = eventType("runs/run.nudged", {
+  schema: z.object({
+    ...runScope,
+    reason: z.enum(["external_completed", "plan_edited"]),
+    taskId: z.uuid().optional(),
+    submission: z.number().int().positive().optional(),
+  }),
+});

@@ -1,6 +1,7 @@
 "use client";
 
 import {
+  BookOpenIcon,
   BotIcon,
   FolderKanbanIcon,
   KeyRoundIcon,
@@ -36,6 +37,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "AI settings", path: "/settings/ai", icon: SparklesIcon, permission: "org.manage" },
       { label: "SSO", path: "/settings/sso", icon: ShieldCheckIcon, permission: "sso.manage" },
       { label: "Audit log", path: "/audit", icon: ScrollTextIcon, permission: "audit.read" },
+      { label: "API reference", path: "/docs/api", icon: BookOpenIcon },
     ],
   },
   {

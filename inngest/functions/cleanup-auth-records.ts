@@ -2,6 +2,7 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { cron } from "inngest";
 import { getDb } from "@/db";
 import { authTokens, signInAttempts } from "@/db/schema";
+import { purgeExpiredIdempotencyKeys } from "@/lib/api/v1/idempotency";
 import { rateLimitStore } from "@/lib/rate-limit";
 import { inngest } from "../client";
 import { authCleanupRequested } from "../events";
@@ -13,7 +14,7 @@ const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
 /**
  * Nightly (and on request): drops expired or used one-time auth tokens, old sign-in attempts and
- * expired rate-limit counters.
+ * expired rate-limit counters and Idempotency-Key records.
  */
 export const cleanupAuthRecords = inngest.createFunction(
   {
@@ -49,6 +50,10 @@ export const cleanupAuthRecords = inngest.createFunction(
     const rateLimits = await step.run("delete-expired-rate-limits", async () =>
       (await rateLimitStore()).clearExpired(),
     );
-    return { tokens, attempts, rateLimits };
+    // Idempotency-Key records of REST v1 are kept 24 hours (lib/api/v1/idempotency.ts).
+    const idempotencyKeys = await step.run("delete-expired-idempotency-keys", () =>
+      purgeExpiredIdempotencyKeys(),
+    );
+    return { tokens, attempts, rateLimits, idempotencyKeys };
   },
 );

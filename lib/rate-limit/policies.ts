@@ -18,6 +18,26 @@ export const POLICIES = {
     key: "org",
     applies: "every API request and server action in one organization",
   },
+  // REST API v1 (lib/api/v1/rate-limits.ts): every key, and its organization by plan.
+  "api.key": { points: 1200, duration: 60, key: "api_key", applies: "every /api/v1 request of one API key" },
+  "api.org.free": {
+    points: 600,
+    duration: 60,
+    key: "org",
+    applies: "every /api/v1 request in one organization on the free plan",
+  },
+  "api.org.team": {
+    points: 3000,
+    duration: 60,
+    key: "org",
+    applies: "every /api/v1 request in one organization on the team plan",
+  },
+  "api.org.enterprise": {
+    points: 20_000,
+    duration: 60,
+    key: "org",
+    applies: "every /api/v1 request in one organization on the enterprise plan",
+  },
   "auth.ip": {
     points: 20,
     duration: 60,

@@ -1,0 +1,46 @@
+import { AppError } from "@/lib/errors";
+
+const DEFAULT_MAX_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON body with a size cap enforced while streaming: a chunked body or one whose
+ * Content-Length lies is cut off as soon as it passes the cap, never buffered whole.
+ */
+export async function readJson(req: Request, maxBytes = DEFAULT_MAX_BYTES): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new AppError(
+      "unsupported_media_type",
+      "Send the body as JSON with Content-Type: application/json.",
+    );
+  }
+  const tooLarge = () => new AppError("payload_too_large", `The body must be at most ${maxBytes} bytes.`);
+  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid UTF-8.");
+  }
+  if (text.trim() === "") throw new AppError("bad_request", "The request body is empty; JSON was expected.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.");
+  }
+}
