@@ -37,7 +37,6 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "AI settings", path: "/settings/ai", icon: SparklesIcon, permission: "org.manage" },
       { label: "SSO", path: "/settings/sso", icon: ShieldCheckIcon, permission: "sso.manage" },
       { label: "Audit log", path: "/audit", icon: ScrollTextIcon, permission: "audit.read" },
-      { label: "API reference", path: "/docs/api", icon: BookOpenIcon },
     ],
   },
   {
@@ -46,6 +45,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "API keys", path: "/settings/api-keys", icon: KeyRoundIcon, permission: "api_keys.manage" },
       { label: "MCP servers", path: "/settings/mcp", icon: PlugIcon, permission: "integrations.manage" },
       { label: "Webhooks", path: "/settings/webhooks", icon: WebhookIcon, permission: "integrations.manage" },
+      { label: "API reference", path: "/docs/api", icon: BookOpenIcon },
     ],
   },
 ];
