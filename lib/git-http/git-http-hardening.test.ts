@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
@@ -273,6 +273,43 @@ describe("git over HTTPS: hostile and careless clients", () => {
     const report = (await readAll(res)).toString();
     expect(report).toContain("ng refs/heads/main");
     req.destroy();
+    expect(await head("refs/heads/main")).toBe(main);
+  });
+
+  // Past the drain cap the route answers while git is still sending: curl reads that early
+  // answer, so the user still sees the reason (next to curl's "Send failure").
+  it("the real git client, pushing a large pack to a ref it may not write, prints why", async () => {
+    const server = await serve({ refusalDrain: { maxBytes: 256 * 1024, maxMs: 2000 } });
+    const dir = await mkdtemp(path.join(work, "big-"));
+    git(["clone", "--quiet", origin, dir], work);
+    await writeFile(path.join(dir, "big.bin"), randomBytes(6 * 1024 * 1024));
+    git(["add", "big.bin"], dir);
+    git(["commit", "--quiet", "-m", "big"], dir);
+    const main = await head("refs/heads/main");
+    const url = `${server.url.replace("http://", `http://x:${write.secret}@`)}/git/${team.org.slug}/${project.slug}.git`;
+    const started = Date.now();
+    const run = await new Promise<{ status: number; stderr: string }>((resolve) => {
+      execFile(
+        "git",
+        ["push", url, "HEAD:refs/heads/main"],
+        {
+          cwd: dir,
+          env: {
+            PATH: process.env.PATH,
+            HOME: dir,
+            GIT_CONFIG_NOSYSTEM: "1",
+            GIT_TERMINAL_PROMPT: "0",
+            LANG: "C",
+          } as unknown as NodeJS.ProcessEnv,
+          timeout: 30_000,
+        },
+        (error, _stdout, stderr) => resolve({ status: error ? 1 : 0, stderr: String(stderr) }),
+      );
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("remote: DafnckMachine: push refused");
+    expect(run.stderr).toContain("repos.write_default");
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(await head("refs/heads/main")).toBe(main);
   });
 
