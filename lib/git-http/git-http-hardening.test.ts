@@ -181,6 +181,24 @@ describe("git over HTTPS: hostile and careless clients", () => {
     expect(await head("refs/heads/stalled")).toBe("");
   });
 
+  it("a body that trickles in past the whole-body deadline is aborted with 408", async () => {
+    const server = await serve({ bodyIdleMs: 10_000, pushBodyDeadlineMs: 500 });
+    const { req, response } = openRequest(server.url, pushPath(), pushHeaders());
+    const line = Buffer.from(pkt(`${ZERO} ${"3".repeat(40)} refs/heads/trickle\0report-status\n`));
+    let at = 0;
+    const drip = setInterval(() => {
+      if (at < line.length) req.write(line.subarray(at, ++at));
+    }, 50);
+    try {
+      const res = await within(response, 5000, "the trickling push");
+      expect(res.statusCode).toBe(408);
+      expect((await readAll(res)).toString()).toContain("took longer than");
+    } finally {
+      clearInterval(drip);
+      req.destroy();
+    }
+  });
+
   it("a corrupt gzip body is a 400 saying so, for a push and for a fetch", async () => {
     const server = await serve();
     const garbage = Buffer.concat([
