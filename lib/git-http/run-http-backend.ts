@@ -156,7 +156,8 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
           controller = null;
           // The whole push reached git: let it finish updating refs (and be audited) rather
           // than kill it half-way; its output is read and dropped. Before that, nothing changed.
-          if (inputEnded) child.stdout.resume();
+          // A fetch nobody reads any more is stopped (its pack would only be thrown away).
+          if (inputEnded && req.suffix === "git-receive-pack") child.stdout.resume();
           else child.kill("SIGKILL");
         },
       });
