@@ -11,11 +11,19 @@ const AUDITED_REFS_MAX = 100;
  * from the origin after git finished, so a ref git itself rejected is not claimed as updated.
  */
 export async function auditPush(ctx: OrgContext, repository: GitRepository, commands: PushCommand[]) {
-  const { stdout } = await gitBare(repository.origin, [
-    "for-each-ref",
-    "--format=%(objectname) %(refname)",
-    "refs/heads/",
-  ]);
+  let stdout: string;
+  try {
+    ({ stdout } = await gitBare(repository.origin, [
+      "for-each-ref",
+      "--format=%(objectname) %(refname)",
+      "refs/heads/",
+    ]));
+  } catch (error) {
+    // The refs cannot be read back: record what was asked for rather than nothing.
+    console.error("[git-http] reading refs back after a push", error);
+    await record(ctx, repository, commands.map(toAuditedRef), false);
+    return;
+  }
   const now = new Map(
     stdout
       .split("\n")
@@ -27,11 +35,20 @@ export async function auditPush(ctx: OrgContext, repository: GitRepository, comm
   );
   const refs = commands
     .filter(({ ref, newSha }) => (ZERO_SHA.test(newSha) ? !now.has(ref) : now.get(ref) === newSha))
-    .map(({ ref, oldSha, newSha }) => ({
-      ref,
-      old: ZERO_SHA.test(oldSha) ? null : oldSha,
-      new: ZERO_SHA.test(newSha) ? null : newSha,
-    }));
+    .map(toAuditedRef);
+  if (refs.length === 0) return;
+  await record(ctx, repository, refs, true);
+}
+
+type AuditedRef = { ref: string; old: string | null; new: string | null };
+
+const toAuditedRef = ({ ref, oldSha, newSha }: PushCommand): AuditedRef => ({
+  ref,
+  old: ZERO_SHA.test(oldSha) ? null : oldSha,
+  new: ZERO_SHA.test(newSha) ? null : newSha,
+});
+
+async function record(ctx: OrgContext, repository: GitRepository, refs: AuditedRef[], refsReadBack: boolean) {
   if (refs.length === 0) return;
   await ctx.tx((tx) =>
     ctx.audit(tx, {
@@ -43,6 +60,8 @@ export async function auditPush(ctx: OrgContext, repository: GitRepository, comm
         refs: refs.slice(0, AUDITED_REFS_MAX),
         refCount: refs.length,
         keyPrefix: ctx.apiKey?.prefix ?? null,
+        // false: git's result could not be read back, these are the requested updates.
+        refsReadBack,
       },
     }),
   );

@@ -26,8 +26,13 @@ export type HttpBackendRequest = {
   holdOutputUntilInputEnds?: boolean;
   /** The body failed (too large, bad gzip): git is killed; the answer, when still possible. */
   onInputError?: (error: unknown) => Response;
-  /** Awaited after git exits with 0, before the response ends (the push audit). */
-  onSuccess?: () => Promise<void>;
+  /**
+   * Run once git has exited (whatever its code, and whether or not anyone still reads the
+   * response: the push audit); the response, when still read, ends only after it.
+   */
+  onExit?: (code: number | null) => Promise<void>;
+  /** Called exactly once when git's process is gone (the concurrency slot). */
+  onClosed?: () => void;
   timeoutMs?: number;
 };
 
@@ -80,19 +85,34 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
       resolve(null);
     });
   });
+  void exited.then(() => req.onClosed?.());
+  // Independent of the response stream: a client that hangs up without reading git's report
+  // must not skip the audit of refs git already updated.
+  const afterExit: Promise<void> = exited.then(async (code) => {
+    try {
+      await req.onExit?.(code);
+    } catch (error) {
+      console.error("[git-http] after git exited", error);
+    }
+  });
 
   let inputError: unknown = null;
-  const inputDone: Promise<void> = req.input
-    ? pipeline(Readable.from(req.input), child.stdin).catch((error: unknown) => {
-        // git closing its stdin early (EPIPE) is git's answer, not a body error.
-        const code = (error as { code?: string }).code;
-        if (code === "EPIPE" || code === "ERR_STREAM_PREMATURE_CLOSE") return;
-        inputError = error;
-        child.kill("SIGKILL");
-      })
-    : Promise.resolve().then(() => {
-        child.stdin.end();
-      });
+  let inputEnded = false;
+  const inputDone: Promise<void> = (
+    req.input
+      ? pipeline(Readable.from(req.input), child.stdin).catch((error: unknown) => {
+          // git closing its stdin early (EPIPE) is git's answer, not a body error.
+          const code = (error as { code?: string }).code;
+          if (code === "EPIPE" || code === "ERR_STREAM_PREMATURE_CLOSE") return;
+          inputError = error;
+          child.kill("SIGKILL");
+        })
+      : Promise.resolve().then(() => {
+          child.stdin.end();
+        })
+  ).then(() => {
+    inputEnded = !inputError;
+  });
 
   return new Promise<Response>((resolve, reject) => {
     let head = Buffer.alloc(0);
@@ -133,7 +153,12 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
         },
         cancel() {
           cancelled = true;
-          child.kill("SIGKILL");
+          controller = null;
+          // The whole push reached git: let it finish updating refs (and be audited) rather
+          // than kill it half-way; its output is read and dropped. Before that, nothing changed.
+          // A fetch nobody reads any more is stopped (its pack would only be thrown away).
+          if (inputEnded && req.suffix === "git-receive-pack") child.stdout.resume();
+          else child.kill("SIGKILL");
         },
       });
       settled = true;
@@ -162,12 +187,9 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
       if (!c || cancelled) return;
       controller = null;
       const code = await exited;
+      await afterExit;
+      if (cancelled) return;
       if (code === 0 && !inputError) {
-        try {
-          await req.onSuccess?.();
-        } catch (error) {
-          console.error("[git-http] after push", error);
-        }
         c.close();
       } else {
         c.error(
@@ -192,6 +214,7 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
         void release();
         return;
       }
+      if (cancelled) return;
       if (controller) {
         controller.enqueue(new Uint8Array(chunk));
         if ((controller.desiredSize ?? 1) <= 0) child.stdout.pause();
