@@ -2,7 +2,7 @@
  * Every rate limit in one table (README "Rate limits" mirrors it). `points` requests per
  * `duration` seconds per key; `key` says what the counter is keyed by.
  */
-export type PolicyKey = "user" | "org" | "ip" | "ip+account" | "account";
+export type PolicyKey = "user" | "org" | "ip" | "ip+account" | "account" | "api_key";
 export type Policy = { points: number; duration: number; key: PolicyKey; applies: string };
 
 export const POLICIES = {
@@ -54,6 +54,12 @@ export const POLICIES = {
     key: "ip+account",
     applies:
       "after 3 free consecutive failures that IP waits 1 s, 2 s, 4 s … (capped at 15 min) before its next try on that account",
+  },
+  "mcp.key": {
+    points: 600,
+    duration: 60,
+    key: "api_key",
+    applies: "every request to the MCP server (/api/mcp) with one API key",
   },
 } as const satisfies Record<string, Policy>;
 
