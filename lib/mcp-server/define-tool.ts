@@ -1,6 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { assertNoNul } from "@/lib/api/input";
 import { requireScope } from "@/lib/api-keys/key-context";
 import type { Permission } from "@/lib/auth/permissions";
 import { AppError, validationError } from "@/lib/errors";
@@ -49,6 +50,8 @@ export async function callTool(
 ): Promise<CallToolResult> {
   try {
     requireScope(ctx, tool.permission);
+    // Postgres text cannot hold U+0000: refused naming the field, as every other input is.
+    assertNoNul(input);
     const result = await tool.run(ctx, input);
     return {
       content: [{ type: "text", text: JSON.stringify(result, null, 2) }],

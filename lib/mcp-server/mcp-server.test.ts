@@ -308,6 +308,9 @@ describe("MCP server at /api/mcp", () => {
     expect(errorText(await call(client, "start_run", { project: project.slug, goal: "short" }))).toMatch(
       /goal/i,
     );
+    expect(
+      errorText(await call(client, "update_project_context", { project: project.slug, context: "a\u0000b" })),
+    ).toBe("Some fields contain a NUL character. context: Must not contain a NUL character (\\u0000).");
     expect(sent.events).toHaveLength(0);
   });
 
