@@ -45,3 +45,11 @@ export const taskRetryRequested = eventType("runs/task.retry-requested", {
 export const projectChecksRequested = eventType("repos/checks.requested", {
   schema: z.object({ orgId: z.uuid(), projectId: z.uuid(), requestId: z.uuid() }),
 });
+
+/** A member approved the plan of a run started with "review the plan first"; the waiting run resumes. */
+export const planApproved = eventType("runs/plan.approved", { schema: z.object(runScope) });
+
+/** An external worker completed its task (`submission` = the attempt it hands in); the run gates it. */
+export const externalTaskCompleted = eventType("runs/task.external-completed", {
+  schema: z.object({ ...runScope, taskId: z.uuid(), submission: z.number().int().positive() }),
+});

@@ -71,6 +71,12 @@ export const TASK_STATUS_META: Record<TaskStatus, TaskStatusMeta> = {
     dot: "bg-warning",
     surface: "border-warning/50 bg-warning/5 dark:bg-warning/10",
   },
+  waiting_worker: {
+    label: "Waiting for worker",
+    text: "text-violet-700 dark:text-violet-300",
+    dot: "bg-violet-500",
+    surface: "border-violet-500/50 bg-violet-500/5 dark:bg-violet-500/10",
+  },
   done: {
     label: "Done",
     text: "text-success",

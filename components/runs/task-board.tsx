@@ -78,7 +78,16 @@ function TaskChecks({ task, context }: { task: RunViewTask; context: ChecksConte
   );
 }
 
-const COLUMNS: TaskStatus[] = ["todo", "in_progress", "review", "blocked", "done", "failed", "cancelled"];
+const COLUMNS: TaskStatus[] = [
+  "todo",
+  "in_progress",
+  "review",
+  "blocked",
+  "waiting_worker",
+  "done",
+  "failed",
+  "cancelled",
+];
 /** Exceptional columns appear only when a task is in them, keeping the board calm. */
 const SHOWN_WHEN_EMPTY = new Set<TaskStatus>(["todo", "in_progress", "review", "done"]);
 

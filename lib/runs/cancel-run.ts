@@ -8,7 +8,7 @@ import { FINAL_RUN_STATUSES, type RunEvent } from "./events";
 import { findRunRow } from "./queries";
 import { requestRunCancel } from "./requests";
 
-const OPEN_TASK_STATUSES = ["todo", "in_progress", "blocked", "review"] as const;
+const OPEN_TASK_STATUSES = ["todo", "in_progress", "blocked", "waiting_worker", "review"] as const;
 
 /**
  * Cancels a run that has not finished. The rows and the log say "cancelled" at once, so every

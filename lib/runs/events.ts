@@ -38,6 +38,9 @@ const taskSnapshot = z.object({
   dependsOn: z.array(z.string()),
   acceptanceCriteria: z.array(z.string()),
   parentTaskId: z.string().nullable().optional(),
+  /** Who works it: one of our agents (the default) or an external worker (an IDE agent). */
+  worker: z.enum(["agent", "external"]).optional(),
+  needsApproval: z.boolean().optional(),
 });
 export type TaskSnapshot = z.infer<typeof taskSnapshot>;
 
@@ -55,6 +58,22 @@ export const runEventSchema = z.discriminatedUnion("type", [
     tasks: z.array(taskSnapshot),
   }),
   z.object({ type: z.literal("task.added"), task: taskSnapshot }),
+  /**
+   * A person (or an API key) changed the plan of a running run: `tasks` are the added or changed
+   * tasks as they are now, `removed` the ids of deleted tasks, `order` every task id in plan order
+   * after a re-order, `phases` the run's phases when a task opened a new one.
+   */
+  z.object({
+    type: z.literal("plan.edited"),
+    op: z.enum(["add", "update", "remove", "reorder", "context"]),
+    tasks: z.array(taskSnapshot),
+    removed: z.array(z.string()).optional(),
+    order: z.array(z.string()).optional(),
+    phases: z.array(z.object({ key: z.string(), title: z.string() })).optional(),
+    by: z.string().nullable(),
+  }),
+  /** A member approved the plan of a run started with "review the plan first". */
+  z.object({ type: z.literal("plan.approved"), by: z.string().nullable() }),
   z.object({
     type: z.literal("task.status"),
     taskId: z.string(),

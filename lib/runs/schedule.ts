@@ -4,6 +4,8 @@ export const TASK_STATUSES = [
   "todo",
   "in_progress",
   "blocked",
+  /** An external worker (an IDE agent over MCP) is to claim and work the task; it holds no slot. */
+  "waiting_worker",
   "review",
   "done",
   "failed",
@@ -87,7 +89,9 @@ export function schedule(
     .map((t) => t.key);
 
   const active = sorted.filter((t) => t.status === "in_progress" || t.status === "review").map((t) => t.key);
-  const waitingOnHuman = sorted.filter((t) => t.status === "blocked").map((t) => t.key);
+  const waitingOnHuman = sorted
+    .filter((t) => t.status === "blocked" || t.status === "waiting_worker")
+    .map((t) => t.key);
   // Among ready tasks of one priority, the one with the longest chain of work waiting on it goes
   // first (durations are unknown, so a chain counts tasks): it keeps the critical path moving.
   const dependents = new Map<string, string[]>();

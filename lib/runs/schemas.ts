@@ -54,6 +54,11 @@ export const startRunBodySchema = z.object({
   goal,
   template,
   tokenBudget: z.preprocess(blankAsMissing, tokenBudget.optional()),
+  /** "Review the plan first": the run pauses after planning until a member approves the plan. */
+  reviewPlan: z.preprocess(
+    (v) => (v === "on" || v === "true" ? true : v === "false" || v === "" || v === null ? false : v),
+    z.boolean({ message: "Review the plan first is yes or no." }).default(false),
+  ),
 });
 
 /** The start-run form's server action: the same, plus the project's slug. */

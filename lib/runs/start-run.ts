@@ -54,6 +54,8 @@ export async function startRun(
         usesDemoModel: model.usesDemoModel,
         modelLabel: model.modelLabel,
         startedById: ctx.user.id,
+        reviewPlan: input.reviewPlan ?? false,
+        startedByApiKeyId: ctx.apiKey?.id ?? null,
       })
       .returning();
     if (!row) throw new Error("run insert returned no row");
@@ -63,7 +65,12 @@ export async function startRun(
     await ctx.audit(tx, {
       action: "run.start",
       target: { type: "run", id: row.id },
-      metadata: { project: project.slug, template: input.template, tokenBudget },
+      metadata: {
+        project: project.slug,
+        template: input.template,
+        tokenBudget,
+        ...(input.reviewPlan ? { reviewPlan: true } : {}),
+      },
     });
     return row;
   });

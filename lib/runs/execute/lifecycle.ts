@@ -28,7 +28,7 @@ export type Admission =
 
 /** Statuses that hold one of the organization's run slots (a run waiting on a person does not). */
 const ACTIVE: RunStatus[] = ["planning", "running"];
-const OPEN_TASK_STATUSES = ["todo", "in_progress", "review", "blocked"] as const;
+const OPEN_TASK_STATUSES = ["todo", "in_progress", "review", "blocked", "waiting_worker"] as const;
 
 /**
  * Starts (or continues) a run if the organization has a free slot (org_ai_settings.maxConcurrentRuns).

@@ -55,6 +55,8 @@ export function taskSnapshot(task: TaskRow): TaskSnapshot {
     dependsOn: task.dependsOn,
     acceptanceCriteria: task.acceptanceCriteria,
     parentTaskId: task.parentTaskId,
+    worker: task.worker,
+    needsApproval: task.needsApproval,
   };
 }
 
