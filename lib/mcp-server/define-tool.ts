@@ -33,7 +33,10 @@ export function toolError(error: unknown): CallToolResult {
   let message: string;
   if (error instanceof z.ZodError) error = validationError(error);
   if (error instanceof AppError) {
-    const fields = Object.entries(error.fieldErrors ?? {}).map(([f, m]) => `${f}: ${m.join(" ")}`);
+    const fields = Object.entries(error.fieldErrors ?? {})
+      .map(([f, m]) => [f, m.filter((text) => text !== error.message)] as const)
+      .filter(([, m]) => m.length > 0)
+      .map(([f, m]) => `${f}: ${m.join(" ")}`);
     message = fields.length ? `${error.message} ${fields.join("; ")}` : error.message;
   } else {
     console.error("[mcp] tool failed", error);

@@ -11,8 +11,11 @@ import { PERMISSIONS, type Permission, permissionsOf } from "@/lib/auth/permissi
 import { resolveOrgContext } from "@/lib/orgs/context";
 import { limiterFor } from "@/lib/rate-limit";
 import { POLICIES } from "@/lib/rate-limit/policies";
+import { initOrigin } from "@/lib/repos/init-origin";
+import { originPath } from "@/lib/repos/paths";
 import { mintApiKey } from "@/tests/support/api-keys";
 import { createTeam } from "@/tests/support/factories";
+import { commitToOrigin } from "@/tests/support/repo-fixtures";
 import { serveRouteHandlers } from "@/tests/support/route-http-server";
 import { createProjectRow, createRunRow } from "@/tests/support/run-fixtures";
 import { MCP_TOOLS } from "./tools";
@@ -77,7 +80,10 @@ const MEMBER = permissionsOf("member");
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
 
-/** A project with a run whose plan has three tasks: t1 done, t2 (external) ready, t3 waiting on t2. */
+/**
+ * A project with a run (started with "review the plan first") whose plan has three tasks: t1 done,
+ * t2 waiting for an external worker, t3 waiting on t2.
+ */
 async function seedRun(t: Team) {
   const db = await getDb();
   const project = await createProjectRow(t.org.id);
@@ -88,6 +94,7 @@ async function seedRun(t: Team) {
     outputTokens: 300,
     costUsd: 0.25,
     branch: "dm/1-thing",
+    reviewPlan: true,
   });
   const base = { orgId: t.org.id, runId: run.id, agentSlug: "backend-engineer" };
   const [t1, t2, t3] = await db
@@ -100,7 +107,8 @@ async function seedRun(t: Team) {
         phaseKey: "build",
         title: "Build the endpoint",
         description: "Add GET /things.",
-        status: "todo",
+        // The run reached it (its dependency is done) and waits for an external worker.
+        status: "waiting_worker",
         worker: "external",
         dependsOn: ["t1"],
         acceptanceCriteria: ["GET /things answers 200 with a list"],
@@ -253,6 +261,23 @@ describe("MCP server at /api/mcp", () => {
       list_tasks: { run: run.id },
       get_task: { run: run.id, task: "t2" },
       get_next_ready_task: { run: run.id },
+      create_task: {
+        run: run.id,
+        key: "new-task",
+        title: "Document things",
+        description: "Document the things endpoint.",
+        agentSlug: "documentation-writer",
+        phaseKey: "verify",
+        dependsOn: ["t2"],
+        acceptanceCriteria: ["The README documents GET /things"],
+      },
+      update_task: { run: run.id, task: "new-task", priority: "high" },
+      remove_task: { run: run.id, task: "new-task" },
+      reorder_tasks: { run: run.id, keys: ["t3"] },
+      approve_run_plan: { run: run.id },
+      update_task_context: { run: run.id, task: "t3", context: "Check the pagination." },
+      claim_task: { run: run.id, task: "t2" },
+      complete_task: { run: run.id, task: "t2", summary: "Added GET /things." },
       add_insight: { run: run.id, text: "Things are paginated." },
     };
     expect(Object.keys(samples).sort()).toEqual(MCP_TOOLS.map((tool) => tool.name).sort());
@@ -279,6 +304,9 @@ describe("MCP server at /api/mcp", () => {
     const db = await getDb();
     expect((await db.select().from(projects).where(eq(projects.id, project.id)))[0]?.context).toBe("");
     expect(await db.select().from(runEvents).where(eq(runEvents.runId, run.id))).toHaveLength(0);
+    expect(
+      (await db.select().from(runTasks).where(eq(runTasks.runId, run.id))).map((x) => x.key).sort(),
+    ).toEqual(["t1", "t2", "t3"]);
     expect(sent.events).toHaveLength(0);
     // The same calls with every scope succeed.
     for (const tool of MCP_TOOLS) {
@@ -330,6 +358,25 @@ describe("MCP server at /api/mcp", () => {
       ["get_artifact", { run: theirs.run.id, artifact: theirs.artifactId }, /Run not found/],
       ["get_next_ready_task", { run: theirs.run.id }, /Run not found/],
       ["add_insight", { run: theirs.run.id, text: "Injected." }, /Run not found/],
+      [
+        "create_task",
+        {
+          run: theirs.run.id,
+          title: "Injected",
+          description: "Injected.",
+          agentSlug: "coder",
+          phaseKey: "build",
+          acceptanceCriteria: ["x"],
+        },
+        /Run not found/,
+      ],
+      ["update_task", { run: theirs.run.id, task: "t3", title: "Injected" }, /Run not found/],
+      ["remove_task", { run: theirs.run.id, task: "t3" }, /Run not found/],
+      ["reorder_tasks", { run: theirs.run.id, keys: ["t3"] }, /Run not found/],
+      ["approve_run_plan", { run: theirs.run.id }, /Run not found/],
+      ["update_task_context", { run: theirs.run.id, task: "t3", context: "x" }, /Run not found/],
+      ["claim_task", { run: theirs.run.id, task: "t2" }, /Run not found/],
+      ["complete_task", { run: theirs.run.id, task: "t2", summary: "x" }, /Run not found/],
     ];
     for (const [name, args, message] of cases) {
       expect(errorText(await call(client, name, args)), name).toMatch(message);
@@ -391,7 +438,13 @@ describe("MCP server at /api/mcp", () => {
     expect(status).toMatchObject({
       run: { id: run.id, status: "running", branch: "dm/1-thing" },
       phase: { key: "build", name: "Build" },
-      tasks: { total: 3, done: 1, byStatus: { done: 1, todo: 2 }, waitingOnExternalWorker: 1 },
+      tasks: {
+        total: 3,
+        done: 1,
+        byStatus: { done: 1, waiting_worker: 1, todo: 1 },
+        waitingForWorker: 1,
+        claimedByWorker: 0,
+      },
       cost: { inputTokens: 1200, outputTokens: 300, costUsd: 0.25 },
       pendingApprovals: [{ title: "Approve the spec", prompt: "Is the spec right?", task: "t1" }],
     });
@@ -402,7 +455,7 @@ describe("MCP server at /api/mcp", () => {
       run: run.id,
       status: "todo",
     });
-    expect(todo.tasks.map((x) => x.key)).toEqual(["t2", "t3"]);
+    expect(todo.tasks.map((x) => x.key)).toEqual(["t3"]);
 
     const { task } = await ok<{ task: Record<string, unknown> }>(client, "get_task", {
       run: run.id,
@@ -481,12 +534,11 @@ describe("MCP server at /api/mcp", () => {
     const key = await mintApiKey(t.admin, t.org.slug, MEMBER);
     const client = await connect(key.secret);
     await ok(client, "update_project_context", { project: project.slug, context: "Use pnpm." });
-    const appended = await ok<{ project: { context: string } }>(client, "update_project_context", {
+    const replaced = await ok<{ project: { context: string } }>(client, "update_project_context", {
       project: project.slug,
-      context: "Tests live beside the code.",
-      mode: "append",
+      context: "Use pnpm.\n\nTests live beside the code.",
     });
-    expect(appended.project.context).toBe("Use pnpm.\n\nTests live beside the code.");
+    expect(replaced.project.context).toBe("Use pnpm.\n\nTests live beside the code.");
     const read = await ok<{ project: { context: string; brief: string } }>(client, "get_project", {
       project: project.slug,
     });
@@ -518,6 +570,139 @@ describe("MCP server at /api/mcp", () => {
       },
       { type: "insight", taskId: null, agentSlug: "ide-agent", text: "Prefer small PRs." },
     ]);
+  });
+
+  it("connects, lists tools, creates a task, completes it, and reads a run's status", async () => {
+    const t = await createTeam();
+    const db = await getDb();
+    const project = await createProjectRow(t.org.id);
+    const origin = originPath(t.org.id, project.id);
+    await initOrigin(origin, {
+      defaultBranch: "main",
+      files: [{ path: "README.md", content: "# Things\n" }],
+    });
+    const run = await createRunRow(t.org.id, project.id, { status: "running", branch: "dm/1-things" });
+    // The orchestrator's plan so far: one task, done.
+    await db.insert(runTasks).values({
+      orgId: t.org.id,
+      runId: run.id,
+      key: "spec",
+      phaseKey: "specify",
+      title: "Specify things",
+      agentSlug: "technical-spec-writer",
+      status: "done",
+    });
+    const key = await mintApiKey(t.admin, t.org.slug, ["projects.read", "runs.read", "runs.start"], {
+      name: "cursor",
+    });
+
+    const client = await connect(key.secret);
+    const names = (await client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["create_task", "claim_task", "complete_task", "get_run_status"]),
+    );
+
+    const created = await ok<{ task: { key: string; status: string } }>(client, "create_task", {
+      run: run.id,
+      key: "build-things",
+      title: "Build the things endpoint",
+      description: "Add GET /things returning the list of things.",
+      agentSlug: "backend-engineer",
+      phaseKey: "build",
+      phaseName: "Build",
+      dependsOn: ["spec"],
+      acceptanceCriteria: ["GET /things answers 200 with a JSON list"],
+      worker: "external",
+    });
+    expect(created.task).toMatchObject({ key: "build-things", status: "todo" });
+    const refused = errorText(
+      await call(client, "create_task", {
+        run: run.id,
+        key: "loop",
+        title: "Loop",
+        description: "Depends on itself.",
+        agentSlug: "backend-engineer",
+        phaseKey: "build",
+        dependsOn: ["loop"],
+        acceptanceCriteria: ["x"],
+      }),
+    );
+    expect(refused).toBe('Task "loop" depends on itself. Remove "loop" from its dependsOn.');
+
+    // The run function reaches the task (its dependency is done) and waits for an external worker;
+    // it is not under test here, so the fixture moves it as the scheduler does.
+    await db
+      .update(runTasks)
+      .set({ status: "waiting_worker" })
+      .where(and(eq(runTasks.runId, run.id), eq(runTasks.key, "build-things")));
+
+    const next = await ok<{ task: { key: string } }>(client, "get_next_ready_task", { externalOnly: true });
+    expect(next.task.key).toBe("build-things");
+    const { claim } = await ok<{
+      claim: {
+        task: { key: string };
+        agent: { slug: string; prompt: string };
+        branch: string;
+        cloneUrlPath: string;
+      };
+    }>(client, "claim_task", { run: run.id, task: "build-things" });
+    expect(claim.task.key).toBe("build-things");
+    expect(claim.agent.slug).toBe("backend-engineer");
+    expect(claim.agent.prompt.length).toBeGreaterThan(200);
+    expect(claim.branch).toBe("dm/1-things");
+    expect(claim.cloneUrlPath).toBe(`/git/${t.org.slug}/${project.slug}.git`);
+    // Claimed: no longer offered to another worker.
+    expect(
+      (await ok<{ task: unknown }>(client, "get_next_ready_task", { externalOnly: true })).task,
+    ).toBeNull();
+
+    // The IDE agent pushes its work to the run branch (git over HTTPS is h-git's; here, to the origin).
+    const sha = await commitToOrigin(origin, {
+      branch: "dm/1-things",
+      from: "main",
+      changes: [{ path: "src/things.ts", content: "export const things = [];\n" }],
+      message: "Add GET /things",
+    });
+    const done = await ok<{ submission: number; task: { externalCommit: string; externalSummary: string } }>(
+      client,
+      "complete_task",
+      { run: run.id, task: "build-things", summary: "Added GET /things.", commit: sha.slice(0, 12) },
+    );
+    expect(done).toMatchObject({
+      submission: 1,
+      task: { externalCommit: sha, externalSummary: "Added GET /things." },
+    });
+    expect(sent.events.map((e) => e.name)).toContain("runs/task.external-completed");
+
+    const status = await ok<{ run: { status: string }; tasks: Record<string, unknown> }>(
+      client,
+      "get_run_status",
+      {
+        run: run.id,
+      },
+    );
+    expect(status.run.status).toBe("running");
+    expect(status.tasks).toMatchObject({ total: 2, done: 1, claimedByWorker: 1, waitingForWorker: 0 });
+    const { task } = await ok<{ task: Record<string, unknown> }>(client, "get_task", {
+      run: run.id,
+      task: "build-things",
+    });
+    expect(task).toMatchObject({
+      claimed: true,
+      externalCommit: sha,
+      dependencies: [{ key: "spec", status: "done" }],
+    });
+
+    const actions = await db
+      .select({ action: auditLogs.action, metadata: auditLogs.metadata })
+      .from(auditLogs)
+      .where(eq(auditLogs.orgId, t.org.id));
+    for (const action of ["plan.edit", "task.claim", "task.complete"]) {
+      expect(actions.find((a) => a.action === action)?.metadata, action).toMatchObject({
+        via: "api_key",
+        apiKeyId: key.id,
+      });
+    }
   });
 
   it("publishes only the permission strings it checks", () => {

@@ -46,7 +46,7 @@ function detail(tasks: RunTaskInfo[], id = "run-1"): RunDetail {
 }
 
 describe("ready tasks", () => {
-  it("are todo, unclaimed, with every dependency done (a missing dependency blocks)", () => {
+  it("are unclaimed, waiting for a worker or todo with every dependency done (a missing one blocks)", () => {
     const d = detail([
       task("a", { status: "done" }),
       task("b", { dependsOn: ["a"] }),
@@ -54,11 +54,13 @@ describe("ready tasks", () => {
       task("d", { dependsOn: ["a"], claimedAt: new Date() }),
       task("e", { dependsOn: ["zzz"] }),
       task("f", { status: "in_progress" }),
+      task("g", { status: "waiting_worker", worker: "external", dependsOn: ["a"] }),
+      task("h", { status: "waiting_worker", worker: "external", claimedAt: new Date() }),
     ]);
-    expect(readyTasks(d).map((t) => t.key)).toEqual(["b"]);
+    expect(readyTasks(d).map((t) => t.key)).toEqual(["b", "g"]);
   });
 
-  it("put external-worker tasks first, then priority, then plan order, then older runs", () => {
+  it("put tasks waiting for a worker first, then external ones, then priority, plan order, older runs", () => {
     const older = detail(
       [task("x", { priority: "critical" }), task("y", { worker: "external", priority: "low" })],
       "old",
@@ -70,6 +72,11 @@ describe("ready tasks", () => {
     expect(nextReadyTask([detail([task("p"), task("q")])])?.task.key).toBe("p");
     expect(nextReadyTask([detail([task("p")])], { externalOnly: true })).toBeNull();
     expect(nextReadyTask([])).toBeNull();
+    const waiting = detail(
+      [task("w", { worker: "external", status: "waiting_worker", priority: "low" })],
+      "w",
+    );
+    expect(nextReadyTask([older, newer, waiting])?.task.key).toBe("w");
   });
 });
 
@@ -79,15 +86,22 @@ describe("runStatus", () => {
       detail([
         task("a", { status: "done", phaseKey: "specify" }),
         task("b", { status: "cancelled", phaseKey: "specify" }),
-        task("c", { phaseKey: "verify", worker: "external" }),
+        task("c", { phaseKey: "verify", worker: "external", status: "waiting_worker" }),
+        task("d", {
+          phaseKey: "verify",
+          worker: "external",
+          status: "waiting_worker",
+          claimedAt: new Date(),
+        }),
       ]),
     );
     expect(s.phase).toEqual({ key: "verify", name: "Verify" });
     expect(s.tasks).toEqual({
-      total: 2,
+      total: 3,
       done: 1,
-      byStatus: { done: 1, cancelled: 1, todo: 1 },
-      waitingOnExternalWorker: 1,
+      byStatus: { done: 1, cancelled: 1, waiting_worker: 2 },
+      waitingForWorker: 1,
+      claimedByWorker: 1,
     });
   });
 });

@@ -18,8 +18,8 @@ export function taskSummary(t: RunTaskInfo) {
     title: t.title,
     status: t.status,
     statusReason: t.statusReason,
-    phase: t.phaseKey,
-    agent: t.agentSlug,
+    phaseKey: t.phaseKey,
+    agentSlug: t.agentSlug,
     priority: t.priority,
     worker: t.worker,
     dependsOn: t.dependsOn,
@@ -71,7 +71,7 @@ export function runSummary(detail: RunDetail) {
   };
 }
 
-const OPEN = new Set(["todo", "in_progress", "blocked", "review", "failed"]);
+const OPEN = new Set(["todo", "in_progress", "blocked", "review", "waiting_worker", "failed"]);
 
 /** A run's status at a glance: its phase, task counts, cost and the approvals waiting on a person. */
 export function runStatus(detail: RunDetail) {
@@ -91,7 +91,9 @@ export function runStatus(detail: RunDetail) {
       total: tasks.filter((t) => t.status !== "cancelled").length,
       done: byStatus.done ?? 0,
       byStatus,
-      waitingOnExternalWorker: tasks.filter((t) => t.worker === "external" && t.status === "todo").length,
+      /** External-worker tasks the run waits on: unclaimed, or claimed and being worked. */
+      waitingForWorker: tasks.filter((t) => t.status === "waiting_worker" && t.claimedAt === null).length,
+      claimedByWorker: tasks.filter((t) => t.status === "waiting_worker" && t.claimedAt !== null).length,
     },
     cost: {
       inputTokens: run.inputTokens,
@@ -112,17 +114,26 @@ export function runStatus(detail: RunDetail) {
   };
 }
 
-/** `todo` tasks whose dependencies are all done and that nobody has claimed. */
+/**
+ * Tasks ready to be worked that nobody has claimed: an external worker's task the run is waiting
+ * on (`waiting_worker`), or a `todo` task whose dependencies are all done.
+ */
 export function readyTasks(detail: RunDetail): RunTaskInfo[] {
   const status = new Map(detail.tasks.map((t) => [t.key, t.status]));
   return detail.tasks.filter(
-    (t) => t.status === "todo" && t.claimedAt === null && t.dependsOn.every((k) => status.get(k) === "done"),
+    (t) =>
+      t.claimedAt === null &&
+      (t.status === "waiting_worker" ||
+        (t.status === "todo" && t.dependsOn.every((k) => status.get(k) === "done"))),
   );
 }
 
+/** Waiting on an external worker now, then an external worker's soon, then our agents'. */
+const readiness = (t: RunTaskInfo) => (t.status === "waiting_worker" ? 2 : t.worker === "external" ? 1 : 0);
+
 /**
- * The best ready task across runs: external-worker tasks (waiting for an IDE agent) first, then
- * by priority and plan order, earlier runs first.
+ * The best ready task across runs: tasks waiting for an external worker (an IDE agent) first,
+ * then by priority and plan order, earlier runs first. `externalOnly` leaves out our agents' tasks.
  */
 export function nextReadyTask(
   details: readonly RunDetail[],
@@ -135,7 +146,7 @@ export function nextReadyTask(
   );
   candidates.sort(
     (a, b) =>
-      Number(b.task.worker === "external") - Number(a.task.worker === "external") ||
+      readiness(b.task) - readiness(a.task) ||
       compareTasks({ ...a.task, order: a.task.position }, { ...b.task, order: b.task.position }) ||
       a.runIndex - b.runIndex,
   );

@@ -1,6 +1,16 @@
 import "server-only";
 import type { McpTool } from "../define-tool";
 import { getAgentPromptTool, listAgentsTool } from "./agents";
+import {
+  approveRunPlanTool,
+  claimTaskTool,
+  completeTaskTool,
+  createTaskTool,
+  removeTaskTool,
+  reorderTasksTool,
+  updateTaskContextTool,
+  updateTaskTool,
+} from "./plan";
 import { getProjectTool, listProjectsTool, updateProjectContextTool } from "./projects";
 import { getArtifactTool, getRunStatusTool, listRunArtifactsTool, listRunsTool, startRunTool } from "./runs";
 import { addInsightTool, getNextReadyTaskTool, getTaskTool, listTasksTool } from "./tasks";
@@ -20,5 +30,13 @@ export const MCP_TOOLS = [
   listTasksTool,
   getTaskTool,
   getNextReadyTaskTool,
+  createTaskTool,
+  updateTaskTool,
+  removeTaskTool,
+  reorderTasksTool,
+  approveRunPlanTool,
+  updateTaskContextTool,
+  claimTaskTool,
+  completeTaskTool,
   addInsightTool,
 ] as unknown as readonly McpTool[];

@@ -1,12 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import {
-  getProjectWithContext,
-  PROJECT_CONTEXT_MAX,
-  updateProjectContext,
-} from "@/lib/projects/project-context";
+import { getProjectWithContext } from "@/lib/projects/get-project-context";
 import { listProjects } from "@/lib/projects/queries";
 import { listProjectsQuerySchema } from "@/lib/projects/schemas";
+import { updateProjectContext } from "@/lib/projects/update-project-context";
+import { PLAN_EDIT_LIMITS } from "@/lib/runs/plan-edit/schemas";
 import { defineTool } from "../define-tool";
 import { projectInput } from "../inputs";
 
@@ -38,15 +36,14 @@ export const updateProjectContextTool = defineTool({
   name: "update_project_context",
   title: "Update a project's context",
   description:
-    "Replaces the project's shared context, or appends a paragraph to it (mode `append`), so later agents and runs receive it.",
+    "Replaces the project's shared context (read it first with get_project and send the whole new text), so later agents and runs receive it.",
   permission: "projects.write",
   readOnly: false,
   input: {
     project: projectInput,
-    context: z.string().max(PROJECT_CONTEXT_MAX).describe("Markdown text."),
-    mode: z.enum(["replace", "append"]).optional().describe("`replace` (default) or `append`."),
+    context: z.string().max(PLAN_EDIT_LIMITS.context).describe("The whole context, Markdown."),
   },
   run: async (ctx, input) => ({
-    project: await updateProjectContext(ctx, input.project, { context: input.context, mode: input.mode }),
+    project: await updateProjectContext(ctx, input.project, { context: input.context }),
   }),
 });

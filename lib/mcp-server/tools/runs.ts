@@ -57,12 +57,17 @@ export const startRunTool = defineTool({
       .max(RUN_LIMITS.budgetMax)
       .optional()
       .describe("Token budget; the organization's default when left out."),
+    reviewPlan: z
+      .boolean()
+      .optional()
+      .describe("Pause after planning until the plan is approved (approve_run_plan, or a member)."),
   },
   run: async (ctx, input) => {
     const body = startRunBodySchema.parse({
       goal: input.goal,
       template: input.template ?? "feature-build",
       tokenBudget: input.tokenBudget,
+      reviewPlan: input.reviewPlan ?? false,
     });
     return { run: await startRun(ctx, input.project, body) };
   },

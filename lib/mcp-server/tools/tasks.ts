@@ -43,7 +43,7 @@ export const getNextReadyTaskTool = defineTool({
   name: "get_next_ready_task",
   title: "Get the next ready task",
   description:
-    "Finds the next task ready to work: `todo`, every dependency done, not claimed. Tasks assigned to an external worker (an IDE agent) come first. Looks in one run, the unfinished runs of a project, or the organization's unfinished runs.",
+    "Finds the next unclaimed task ready to work: tasks waiting for an external worker (an IDE agent: claim them with claim_task) first, then `todo` tasks whose dependencies are all done. Looks in one run, the unfinished runs of a project, or the organization's unfinished runs.",
   permission: "runs.read",
   readOnly: true,
   input: {
