@@ -84,12 +84,13 @@ export const getRunStatusTool = defineTool({
   run: async (ctx, input) => runStatus(await getRunDetail(ctx, input.run)),
 });
 
+/** Artifacts are read with `projects.read`, as the REST API's artifact routes. */
 export const listRunArtifactsTool = defineTool({
   name: "list_run_artifacts",
   title: "List a run's artifacts",
   description:
     "Lists the documents and code a run's agents wrote (latest version's title and summary); read one with get_artifact.",
-  permission: "runs.read",
+  permission: "projects.read",
   readOnly: true,
   input: { run: runInput },
   run: async (ctx, input) => {
@@ -120,7 +121,7 @@ export const getArtifactTool = defineTool({
   name: "get_artifact",
   title: "Get an artifact",
   description: "Reads one artifact of a run in full: its latest version, or the version asked for.",
-  permission: "runs.read",
+  permission: "projects.read",
   readOnly: true,
   input: {
     run: runInput,
