@@ -13,6 +13,12 @@ import type { OrgContext } from "@/lib/orgs/context";
  * thing), and what it does through the lib verbs. The result is an object: sent as JSON text and
  * as structured content.
  */
+/** What a tool knows of the request besides the org context. */
+export type ToolCall = {
+  /** The app's origin (lib/app-origin.ts), for absolute URLs such as a clone URL. */
+  appOrigin: string;
+};
+
 export type McpTool<S extends z.ZodRawShape = z.ZodRawShape> = {
   name: string;
   title: string;
@@ -21,7 +27,7 @@ export type McpTool<S extends z.ZodRawShape = z.ZodRawShape> = {
   input: S;
   /** Reads only (the MCP `readOnlyHint`). */
   readOnly: boolean;
-  run: (ctx: OrgContext, input: z.infer<z.ZodObject<S>>) => Promise<Record<string, unknown>>;
+  run: (ctx: OrgContext, input: z.infer<z.ZodObject<S>>, call: ToolCall) => Promise<Record<string, unknown>>;
 };
 
 export function defineTool<S extends z.ZodRawShape>(tool: McpTool<S>): McpTool<S> {
@@ -48,6 +54,7 @@ export function toolError(error: unknown): CallToolResult {
 /** Checks the key's scope, runs the tool, and answers with its result or a tool error. */
 export async function callTool(
   ctx: OrgContext,
+  call: ToolCall,
   tool: McpTool,
   input: Record<string, unknown>,
 ): Promise<CallToolResult> {
@@ -55,7 +62,7 @@ export async function callTool(
     requireScope(ctx, tool.permission);
     // Postgres text cannot hold U+0000: refused naming the field, as every other input is.
     assertNoNul(input);
-    const result = await tool.run(ctx, input);
+    const result = await tool.run(ctx, input, call);
     return {
       content: [{ type: "text", text: JSON.stringify(result, null, 2) }],
       structuredContent: result,
@@ -65,7 +72,12 @@ export async function callTool(
   }
 }
 
-export function registerTools(server: McpServer, ctx: OrgContext, tools: readonly McpTool[]): void {
+export function registerTools(
+  server: McpServer,
+  ctx: OrgContext,
+  call: ToolCall,
+  tools: readonly McpTool[],
+): void {
   for (const tool of tools) {
     server.registerTool(
       tool.name,
@@ -80,7 +92,7 @@ export function registerTools(server: McpServer, ctx: OrgContext, tools: readonl
           openWorldHint: false,
         },
       },
-      (args: Record<string, unknown>) => callTool(ctx, tool, args),
+      (args: Record<string, unknown>) => callTool(ctx, call, tool, args),
     );
   }
 }

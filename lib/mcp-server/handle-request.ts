@@ -1,6 +1,8 @@
 import "server-only";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { apiKeyRequestContext } from "@/lib/api-keys/resolve";
+import { resolveAppOrigin } from "@/lib/app-origin";
+import { env } from "@/lib/env";
 import { AppError, toResponse } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
 import { enforceLimit } from "@/lib/rate-limit/enforce";
@@ -42,7 +44,7 @@ export async function handleMcpRequest(req: Request): Promise<Response> {
       { status: 405, headers: { allow: "POST" } },
     );
   }
-  const server = createMcpServer(ctx);
+  const server = createMcpServer(ctx, { appOrigin: resolveAppOrigin(env(), req.headers) });
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,

@@ -638,7 +638,8 @@ describe("MCP server at /api/mcp", () => {
 
     const next = await ok<{ task: { key: string } }>(client, "get_next_ready_task", { externalOnly: true });
     expect(next.task.key).toBe("build-things");
-    const { claim } = await ok<{
+    const { claim, cloneUrl } = await ok<{
+      cloneUrl: string;
       claim: {
         task: { key: string };
         agent: { slug: string; prompt: string };
@@ -651,6 +652,7 @@ describe("MCP server at /api/mcp", () => {
     expect(claim.agent.prompt.length).toBeGreaterThan(200);
     expect(claim.branch).toBe("dm/1-things");
     expect(claim.cloneUrlPath).toBe(`/git/${t.org.slug}/${project.slug}.git`);
+    expect(cloneUrl).toMatch(new RegExp(`^https?://[^/]+/git/${t.org.slug}/${project.slug}\\.git$`));
     // Claimed: no longer offered to another worker.
     expect(
       (await ok<{ task: unknown }>(client, "get_next_ready_task", { externalOnly: true })).task,

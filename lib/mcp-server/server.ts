@@ -1,7 +1,7 @@
 import "server-only";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { OrgContext } from "@/lib/orgs/context";
-import { registerTools } from "./define-tool";
+import { registerTools, type ToolCall } from "./define-tool";
 import { MCP_TOOLS } from "./tools";
 
 export const MCP_SERVER_NAME = "dafnckmachine";
@@ -15,11 +15,11 @@ Every tool acts for the organization within the API key's scopes.`;
  * A fresh MCP server for one request, acting as the API key's org context. Stateless: any app
  * process can answer any request, nothing is kept between them.
  */
-export function createMcpServer(ctx: OrgContext): McpServer {
+export function createMcpServer(ctx: OrgContext, call: ToolCall): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, title: "DafnckMachine", version: MCP_SERVER_VERSION },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
   );
-  registerTools(server, ctx, MCP_TOOLS);
+  registerTools(server, ctx, call, MCP_TOOLS);
   return server;
 }

@@ -168,7 +168,15 @@ export const claimTaskTool = defineTool({
   permission: "runs.start",
   readOnly: false,
   input: { run: runInput, task: taskKey },
-  run: async (ctx, input) => ({ claim: await claimExternalTask(ctx, input.run, input.task) }),
+  run: async (ctx, input, call) => {
+    const claim = await claimExternalTask(ctx, input.run, input.task);
+    const cloneUrl = new URL(claim.cloneUrlPath, call.appOrigin).toString();
+    return {
+      claim,
+      cloneUrl,
+      howTo: `Clone with your API key (it needs the repos.read and repos.write scopes): git -c http.extraHeader="Authorization: Bearer <your key>" clone --branch ${claim.branch} ${cloneUrl}; push your commits to ${claim.branch}, then call complete_task with the commit.`,
+    };
+  },
 });
 
 export const completeTaskTool = defineTool({
