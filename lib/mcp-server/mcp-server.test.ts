@@ -227,7 +227,11 @@ describe("MCP server at /api/mcp", () => {
     await expect(connect(revoked.secret)).rejects.toThrow();
     // A valid key may not open a stream or end a session: the server is stateless.
     const good = await mintApiKey(t.admin, t.org.slug, MEMBER);
-    expect((await fetch(mcpUrl(), { headers: bearer(good.secret) })).status).toBe(405);
+    for (const method of ["GET", "DELETE"]) {
+      const res = await fetch(mcpUrl(), { method, headers: bearer(good.secret) });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST");
+    }
   });
 
   it("refuses past the per-key rate limit with 429 and Retry-After", async () => {
