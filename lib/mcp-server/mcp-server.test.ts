@@ -572,7 +572,7 @@ describe("MCP server at /api/mcp", () => {
         agentSlug: "backend-engineer",
         text: "The router caches per request.",
       },
-      { type: "insight", taskId: null, agentSlug: "ide-agent", text: "Prefer small PRs." },
+      { type: "insight", taskId: null, agentSlug: "external-worker", text: "Prefer small PRs." },
     ]);
   });
 

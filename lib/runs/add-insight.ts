@@ -10,7 +10,7 @@ import { isUuid } from "./schemas";
 
 export const INSIGHT_MAX = 4_000;
 /** The feed lane of an insight that no task's agent wrote (an IDE agent, a script). */
-export const EXTERNAL_INSIGHT_AGENT = "ide-agent";
+export const EXTERNAL_INSIGHT_AGENT = "external-worker";
 
 export const addInsightSchema = z.object({
   /** A task of the run, by key (e.g. `t3`) or id; its agent's lane shows the insight. */
