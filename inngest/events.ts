@@ -49,7 +49,15 @@ export const projectChecksRequested = eventType("repos/checks.requested", {
 /** A member approved the plan of a run started with "review the plan first"; the waiting run resumes. */
 export const planApproved = eventType("runs/plan.approved", { schema: z.object(runScope) });
 
-/** An external worker completed its task (`submission` = the attempt it hands in); the run gates it. */
-export const externalTaskCompleted = eventType("runs/task.external-completed", {
-  schema: z.object({ ...runScope, taskId: z.uuid(), submission: z.number().int().positive() }),
+/**
+ * Something a run waiting on external workers should look at now: a worker handed a task in
+ * (`taskId`, `submission`), or the plan changed (a task may be ready). The run re-reads its state.
+ */
+export const runNudged = eventType("runs/run.nudged", {
+  schema: z.object({
+    ...runScope,
+    reason: z.enum(["external_completed", "plan_edited"]),
+    taskId: z.uuid().optional(),
+    submission: z.number().int().positive().optional(),
+  }),
 });

@@ -12,9 +12,15 @@ import { type ApprovalDecision, ApprovalPanel, type ApprovalSubject } from "@/co
 import { ArtifactViewer, type ViewerArtifact } from "@/components/runs/artifact-viewer";
 import type { AgentNames } from "@/components/runs/format";
 import { LiveFeed } from "@/components/runs/live-feed";
+import {
+  isEditableTask,
+  PlanReviewBanner,
+  TaskFormDialog,
+  type TaskFormValues,
+} from "@/components/runs/plan-editor";
 import { ResumeRunDialog } from "@/components/runs/resume-run-dialog";
 import { RunHeader } from "@/components/runs/run-header";
-import { TaskBoard } from "@/components/runs/task-board";
+import { type PlanEditControls, TaskBoard } from "@/components/runs/task-board";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import type { ActionResult } from "@/lib/api/action";
@@ -29,6 +35,7 @@ import {
   orderedArtifacts,
   orderedLanes,
   orderedTasks,
+  type RunViewTask,
   summarizeChecks,
 } from "@/lib/runs/view-state";
 
@@ -48,6 +55,9 @@ export type RunViewRun = {
   tokenBudget?: number | null;
   /** True when the run's agents use the scripted demo model (no provider configured). */
   usesDemoModel?: boolean;
+  /** Started with "review the plan first", and when its plan was approved. */
+  reviewPlan?: boolean;
+  planApprovedAt?: string | Date | null;
 };
 
 export type RunViewPermissions = {
@@ -55,6 +65,8 @@ export type RunViewPermissions = {
   canApprove: boolean;
   canRetry: boolean;
   canResume: boolean;
+  /** Add, change, re-order and remove tasks not started; approve a plan waiting for review. */
+  canEditPlan?: boolean;
 };
 
 /** Server actions bound to the organization (`action.bind(null, orgSlug)`). */
@@ -69,6 +81,15 @@ export type RunViewActions = {
     comment: string;
   }) => Promise<ActionResult<unknown>>;
   resume?: (input: { runId: string; tokenBudget: number }) => Promise<ActionResult<unknown>>;
+  addTask?: (input: { runId: string; input: TaskFormValues }) => Promise<ActionResult<unknown>>;
+  updateTask?: (input: {
+    runId: string;
+    taskKey: string;
+    input: Partial<TaskFormValues>;
+  }) => Promise<ActionResult<unknown>>;
+  removeTask?: (input: { runId: string; taskKey: string }) => Promise<ActionResult<unknown>>;
+  reorderTasks?: (input: { runId: string; input: { keys: string[] } }) => Promise<ActionResult<unknown>>;
+  approvePlan?: (input: { runId: string }) => Promise<ActionResult<unknown>>;
 };
 
 export type RunViewProps = {
@@ -128,6 +149,8 @@ export function RunView({
   const final = isFinalRunStatus(state.status);
   const runId = run.id;
   const { cancel, retryTask, decideApproval, resume, fork } = actions;
+  const { addTask, updateTask, removeTask, reorderTasks, approvePlan } = actions;
+  const [taskForm, setTaskForm] = useState<{ task: RunViewTask | null } | null>(null);
   const [tab, setTab] = useState<RunTab>(final && artifacts.length > 0 ? "artifacts" : "feed");
   const [artifactId, setArtifactId] = useState<string | null>(null);
 
@@ -293,6 +316,40 @@ export function RunView({
     [resume, runId, router],
   );
 
+  const canEditPlan = Boolean(permissions.canEditPlan && !final && tasks.length > 0);
+  const awaitingReview =
+    Boolean(run.reviewPlan) && !run.planApprovedAt && !state.planApprovedAt && !final && tasks.length > 0;
+  const planEdit = useMemo<PlanEditControls | undefined>(() => {
+    if (!canEditPlan || !addTask || !updateTask || !removeTask || !reorderTasks) return undefined;
+    return {
+      onAdd: () => setTaskForm({ task: null }),
+      onEdit: (task) => setTaskForm({ task }),
+      onRemove: (task) => withToast(() => removeTask({ runId, taskKey: task.key }), "Task removed."),
+      onMove: (task, direction) => {
+        const keys = tasks.filter(isEditableTask).map((t) => t.key);
+        const from = keys.indexOf(task.key);
+        const to = from + direction;
+        if (from < 0 || to < 0 || to >= keys.length) return Promise.resolve();
+        [keys[from], keys[to]] = [keys[to] as string, keys[from] as string];
+        return withToast(() => reorderTasks({ runId, input: { keys } }), "Plan re-ordered.");
+      },
+    };
+  }, [canEditPlan, addTask, updateTask, removeTask, reorderTasks, runId, tasks]);
+  const onSubmitTask = async (values: TaskFormValues) => {
+    const editing = taskForm?.task;
+    if (editing && updateTask) {
+      const { phaseName: _unused, ...patch } = values;
+      const result = await updateTask({ runId, taskKey: editing.key, input: patch });
+      if (result.ok) toast.success("Task saved.");
+      return result;
+    }
+    if (!addTask)
+      return { ok: false as const, error: { code: "forbidden" as const, message: "Not allowed." } };
+    const result = await addTask({ runId, input: values });
+    if (result.ok) toast.success("Task added.");
+    return result;
+  };
+
   // The Changes tab refetches when a task finishes or the run's status moves.
   const changesKey = `${state.status}:${tasks.filter((t) => t.status === "done").length}`;
   const usedTokens = state.totals.inputTokens + state.totals.outputTokens;
@@ -323,6 +380,16 @@ export function RunView({
       />
 
       <SandboxNotice sandbox={sandbox} />
+
+      {awaitingReview && (
+        <PlanReviewBanner
+          onApprove={
+            permissions.canEditPlan && approvePlan
+              ? () => withToast(() => approvePlan({ runId }), "Plan approved: the run starts.")
+              : undefined
+          }
+        />
+      )}
 
       {approvals.length > 0 && (
         <ApprovalPanel
@@ -398,7 +465,22 @@ export function RunView({
             storedChecks={storedChecks}
             checksUrl={checksUrl}
             sandboxUnavailable={sandbox.unavailable !== null}
+            edit={planEdit}
           />
+          {planEdit && taskForm && (
+            <TaskFormDialog
+              key={taskForm.task?.id ?? "new"}
+              open
+              onOpenChange={(open) => {
+                if (!open) setTaskForm(null);
+              }}
+              task={taskForm.task}
+              tasks={tasks}
+              phases={state.phases}
+              agentNames={agentNames}
+              onSubmit={onSubmitTask}
+            />
+          )}
         </TabsContent>
         <TabsContent value="graph">
           <DependencyGraph tasks={tasks} agentNames={agentNames} />

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { formatNumber } from "@/components/runs/format";
 import { Alert, AlertDescription } from "@/components/ui/alert";
+import { Checkbox } from "@/components/ui/checkbox";
 import { FieldError, FormField, fieldIds } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -23,6 +24,8 @@ export type StartRunInput = {
   template: RunTemplateSlug;
   /** Absent: the organization's default budget. */
   tokenBudget?: number;
+  /** Pause after planning until a member approves the plan. */
+  reviewPlan?: boolean;
 };
 
 export type StartRunFormProps = {
@@ -40,6 +43,7 @@ export function StartRunForm({ orgSlug, projectSlug, action, defaultTokenBudget 
   const router = useRouter();
   const [template, setTemplate] = useState<RunTemplateSlug>(TEMPLATES[0]?.slug ?? "full-delivery");
   const [budgetError, setBudgetError] = useState<string[] | undefined>();
+  const [reviewPlan, setReviewPlan] = useState(false);
   const selected = TEMPLATES.find((t) => t.slug === template);
 
   const start = useMutation({
@@ -79,6 +83,7 @@ export function StartRunForm({ orgSlug, projectSlug, action, defaultTokenBudget 
           goal: String(form.get("goal") ?? ""),
           template,
           tokenBudget: rawBudget ? Number(rawBudget) : undefined,
+          reviewPlan,
         });
       }}
     >
@@ -160,6 +165,22 @@ export function StartRunForm({ orgSlug, projectSlug, action, defaultTokenBudget 
             placeholder={defaultTokenBudget ? String(defaultTokenBudget) : undefined}
           />
         </FormField>
+
+        <div className="flex items-start gap-3">
+          <Checkbox
+            id="run-review-plan"
+            checked={reviewPlan}
+            onCheckedChange={(v) => setReviewPlan(v === true)}
+            aria-describedby="run-review-plan-hint"
+            className="mt-0.5"
+          />
+          <div className="grid gap-1">
+            <Label htmlFor="run-review-plan">Review the plan first</Label>
+            <p id="run-review-plan-hint" className="text-muted-foreground text-sm">
+              The run pauses after planning: change its tasks on the task board, then start it.
+            </p>
+          </div>
+        </div>
       </fieldset>
       <div>
         <SubmitButton pending={start.isPending} pendingText="Starting…">

@@ -1,11 +1,23 @@
 "use client";
 
-import { CircleCheckIcon, CircleXIcon, CornerDownRightIcon, GitForkIcon, RotateCcwIcon } from "lucide-react";
+import {
+  ArrowDownIcon,
+  ArrowUpIcon,
+  CircleCheckIcon,
+  CircleXIcon,
+  CornerDownRightIcon,
+  GitForkIcon,
+  PencilIcon,
+  PlusIcon,
+  RotateCcwIcon,
+  Trash2Icon,
+} from "lucide-react";
 import { memo, useId, useState } from "react";
 import { AttemptHistory } from "@/components/checks/attempt-history";
 import { CheckBadge } from "@/components/checks/check-badge";
 import { badgeCheckOf } from "@/components/checks/check-result";
 import { type AgentNames, agentLabel } from "@/components/runs/format";
+import { isEditableTask } from "@/components/runs/plan-editor";
 import { PriorityBadge, TASK_STATUS_META } from "@/components/runs/status";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -31,7 +43,17 @@ export type TaskBoardProps = {
   storedChecks?: ReadonlyMap<string, CheckInfo>;
   checksUrl?: string;
   sandboxUnavailable?: boolean;
+  /** Plan edits (a member, on a run that has not finished): controls on the tasks not started. */
+  edit?: PlanEditControls;
   className?: string;
+};
+
+export type PlanEditControls = {
+  onAdd: () => void;
+  onEdit: (task: RunViewTask) => void;
+  onRemove: (task: RunViewTask) => Promise<unknown>;
+  /** Moves the task before (-1) or after (1) the previous or next task not started. */
+  onMove: (task: RunViewTask, direction: -1 | 1) => Promise<unknown>;
 };
 
 type ChecksContext = Pick<
@@ -127,8 +149,16 @@ function TaskCard({
   retry,
   fork,
   checks,
+  edit,
 }: {
   checks: ChecksContext;
+  edit?: {
+    controls: PlanEditControls;
+    first: boolean;
+    last: boolean;
+    pending: boolean;
+    run: (p: Promise<unknown>) => void;
+  };
   task: RunViewTask;
   phase?: string;
   parentTitle?: string;
@@ -159,6 +189,9 @@ function TaskCard({
         <PriorityBadge priority={task.priority} />
         {phase && <span>{phase}</span>}
         {task.attempts > 1 && <span className="tabular-nums">Attempt {task.attempts}</span>}
+        {task.worker === "external" && (
+          <span className="font-medium text-violet-700 dark:text-violet-300">External worker</span>
+        )}
       </div>
       {task.statusReason && <p className="text-foreground/80 text-xs">{task.statusReason}</p>}
       <Verdict task={task} />
@@ -168,6 +201,52 @@ function TaskCard({
           {retry.pending ? <Spinner aria-hidden="true" /> : <RotateCcwIcon aria-hidden="true" />}
           {retry.pending ? "Retrying…" : "Retry"}
         </Button>
+      )}
+      {edit && (
+        <fieldset className="flex flex-wrap gap-1" aria-label={`Change ${task.title}`}>
+          <Button
+            size="sm"
+            variant="outline"
+            disabled={edit.pending}
+            onClick={() => edit.controls.onEdit(task)}
+          >
+            <PencilIcon aria-hidden="true" />
+            Edit
+          </Button>
+          <Button
+            size="icon"
+            variant="ghost"
+            className="size-8"
+            disabled={edit.pending || edit.first}
+            aria-label="Move up"
+            title="Move up"
+            onClick={() => edit.run(edit.controls.onMove(task, -1))}
+          >
+            <ArrowUpIcon aria-hidden="true" />
+          </Button>
+          <Button
+            size="icon"
+            variant="ghost"
+            className="size-8"
+            disabled={edit.pending || edit.last}
+            aria-label="Move down"
+            title="Move down"
+            onClick={() => edit.run(edit.controls.onMove(task, 1))}
+          >
+            <ArrowDownIcon aria-hidden="true" />
+          </Button>
+          <Button
+            size="icon"
+            variant="ghost"
+            className="size-8 text-destructive"
+            disabled={edit.pending}
+            aria-label="Remove"
+            title="Remove"
+            onClick={() => edit.run(edit.controls.onRemove(task))}
+          >
+            <Trash2Icon aria-hidden="true" />
+          </Button>
+        </fieldset>
       )}
       {fork && (
         <Button
@@ -198,12 +277,19 @@ export const TaskBoard = memo(function TaskBoard({
   storedChecks,
   checksUrl,
   sandboxUnavailable,
+  edit,
   className,
 }: TaskBoardProps) {
   const checksContext: ChecksContext = { checks, checkOrder, storedChecks, checksUrl, sandboxUnavailable };
   const idPrefix = useId();
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
   const [forking, setForking] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const editable = tasks.filter(isEditableTask).map((t) => t.id);
+  const runEdit = (p: Promise<unknown>) => {
+    setEditing(true);
+    void p.finally(() => setEditing(false));
+  };
 
   if (tasks.length === 0) {
     return (
@@ -267,6 +353,12 @@ export const TaskBoard = memo(function TaskBoard({
                 <span className="sr-only"> tasks</span>
               </span>
             </h3>
+            {edit && status === "todo" && (
+              <Button size="sm" variant="outline" className="bg-background" onClick={edit.onAdd}>
+                <PlusIcon aria-hidden="true" />
+                Add task
+              </Button>
+            )}
             {column.length === 0 ? (
               <p className="px-1 py-4 text-center text-muted-foreground text-xs">Nothing here</p>
             ) : (
@@ -287,6 +379,17 @@ export const TaskBoard = memo(function TaskBoard({
                       fork={
                         onFork && task.status === "done"
                           ? { pending: forking === task.id, onFork: () => void fork(task.id) }
+                          : undefined
+                      }
+                      edit={
+                        edit && isEditableTask(task)
+                          ? {
+                              controls: edit,
+                              first: editable[0] === task.id,
+                              last: editable.at(-1) === task.id,
+                              pending: editing,
+                              run: runEdit,
+                            }
                           : undefined
                       }
                     />

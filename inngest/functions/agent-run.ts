@@ -2,7 +2,6 @@ import type { Inngest } from "inngest";
 import { resolveRunModel } from "@/lib/ai/org-settings";
 import { publishRun } from "@/lib/repos/publish/publish-run";
 import { prepareRunBranch } from "@/lib/repos/workspace/run-branch";
-import { announceApprovalDecision } from "@/lib/runs/approval-outbox";
 import type { RunStatus } from "@/lib/runs/events";
 import { type CallResult, callAgent, foldTurn, type TurnSubject } from "@/lib/runs/execute/agent-turn";
 import { reasonOf } from "@/lib/runs/execute/failure";
@@ -14,6 +13,7 @@ import {
   setRunWaiting,
   storeSummary,
 } from "@/lib/runs/execute/lifecycle";
+import { holdForPlanReview } from "@/lib/runs/execute/plan-review";
 import { type PlanAttempt, planAttempt, storePlan } from "@/lib/runs/execute/plan-run";
 import {
   type AttemptWorkspace,
@@ -31,8 +31,6 @@ import {
 } from "@/lib/runs/execute/task-checks";
 import {
   type AgentPrompt,
-  applyApproval,
-  approvalState,
   finishWork,
   prepareWork,
   type ReviewResult,
@@ -52,11 +50,12 @@ import {
   type RunDeps,
   type RunScope,
 } from "@/lib/runs/execute/types";
+import { awaitApproval, awaitExternal, awaitPlanReview, type WaitTools } from "@/lib/runs/execute/waits";
 import type { Plan } from "@/lib/runs/plan";
 import { DEFAULT_MAX_PARALLEL } from "@/lib/runs/schedule";
 import { resolveSandbox } from "@/lib/sandbox/resolve-sandbox";
 import { inngest } from "../client";
-import { approvalDecided, runRequested } from "../events";
+import { runRequested } from "../events";
 
 /** The engine-level cap per organization; the org's own limit (maxConcurrentRuns, ≤ 20) is enforced on admission. */
 const ORG_CONCURRENCY_CAP = 20;
@@ -160,12 +159,27 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         return foldTurn(calls);
       };
 
-      // (a) Admission: re-check scope, skip finished runs, wait for a free slot in the organization.
-      let admission = await run("admit-0", (key) => admitRun(scope, key));
-      for (let i = 1; admission.kind === "wait"; i++) {
-        await step.sleep(`wait-for-slot-${i}`, deps.slotPollInterval);
-        admission = await run(`admit-${i}`, (key) => admitRun(scope, key));
-      }
+      const waits: WaitTools = {
+        client,
+        step: step as unknown as WaitTools["step"],
+        run,
+        scope,
+        fnRunId: runId,
+        deps,
+      };
+      // Admission: re-check scope, skip finished runs, wait for a free slot in the organization
+      // (at the start, and when the run comes back from waiting on a person).
+      const admit = async (prefix: string, sleep: string) => {
+        let admitted = await run(`${prefix}0`, (key) => admitRun(scope, key));
+        for (let i = 1; admitted.kind === "wait"; i++) {
+          await step.sleep(`${sleep}${i}`, deps.slotPollInterval);
+          admitted = await run(`${prefix}${i}`, (key) => admitRun(scope, key));
+        }
+        return admitted;
+      };
+
+      // (a) Admission.
+      const admission = await admit("admit-", "wait-for-slot-");
       if (admission.kind === "skip") return { skipped: admission.reason };
 
       // The run's branch in the project's repository (created once; kept if it exists).
@@ -206,6 +220,15 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         }
         const accepted = plan;
         await run("store-plan", (key) => storePlan(scope, accepted, key));
+      }
+      // "Review the plan first": on hold (no slot) until a member approves the plan.
+      if ((await run("plan-review-hold", (key) => holdForPlanReview(scope, key))).needed) {
+        const reviewed = await awaitPlanReview(waits);
+        if (reviewed === "cancelled") return { status: await finish("cancelled") };
+        if (reviewed === "timed_out")
+          return { status: await finish("failed", "Nobody reviewed the plan in time.") };
+        const back = await admit("plan-approved-admit-", "plan-approved-slot-");
+        if (back.kind === "skip") return { skipped: back.reason };
       }
 
       // (c) One task: work, review, rework up to the limit, then a person decides.
@@ -306,52 +329,6 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
         return "waiting" as TaskOutcome;
       };
 
-      // The wait and a re-check run in parallel: the SDK reports the wait and plans the check in one
-      // round, so the check runs once the wait is registered. A decision the check finds is sent
-      // again (its own event id), which the registered wait receives; one sent after, the wait
-      // receives directly. Either way a decision made at any moment resumes the run, not the poll.
-      const awaitApproval = async (approvalId: string) => {
-        for (let i = 0; ; i++) {
-          const [decided, state] = await Promise.all([
-            step.waitForEvent(`approval-${approvalId}-wait-${i}`, {
-              event: approvalDecided,
-              if: `async.data.approvalId == '${approvalId}'`,
-              timeout: deps.approvalPollInterval,
-            }),
-            run(`approval-${approvalId}-check-${i}`, async () => {
-              const found = await approvalState(scope, approvalId);
-              if (found && found.status !== "pending") {
-                await announceApprovalDecision(
-                  client,
-                  scope,
-                  approvalId,
-                  `approval-decided:${approvalId}:${runId}:check-${i}`,
-                );
-              }
-              return found;
-            }),
-          ]);
-          if (!state) return;
-          const decision = decided
-            ? { decision: decided.data.decision, comment: decided.data.comment }
-            : state.status !== "pending"
-              ? { decision: state.status, comment: state.comment }
-              : null;
-          if (decision) {
-            await run(`approval-${approvalId}-apply`, (key) =>
-              applyApproval(scope, approvalId, decision, key),
-            );
-            return;
-          }
-          if (i >= deps.approvalPolls) {
-            await run(`approval-${approvalId}-timeout`, (key) =>
-              applyApproval(scope, approvalId, { decision: "timed_out", comment: null }, key),
-            );
-            return;
-          }
-        }
-      };
-
       let final: { status: "completed" | "failed" | "budget_exhausted"; reason?: string } | null = null;
       // Results a person accepted are merged before the next pick (a conflict reopens the task).
       let sweep = true;
@@ -382,16 +359,20 @@ export function createAgentRunFunction(client: Inngest.Any, overrides: RunDeps |
           await Promise.all(r.start.map(work));
           if (outcomes.includes("budget"))
             final = { status: "budget_exhausted", reason: "The token budget is spent." };
-        } else if (r.pendingApprovals.length) {
+        } else if (r.pendingApprovals.length || r.external?.length) {
+          // Waiting on people and external workers frees the run's slot.
           await run(`waiting-${round}`, () => setRunWaiting(scope));
-          await Promise.all(r.pendingApprovals.map((id) => awaitApproval(id)));
+          const outcomes = await Promise.all([
+            ...r.pendingApprovals.map((id) => awaitApproval(waits, id)),
+            ...(r.external ?? []).map((id) => awaitExternal(waits, round, id)),
+          ]);
+          if (outcomes.includes("budget")) {
+            final = { status: "budget_exhausted", reason: "The token budget is spent." };
+            continue;
+          }
           sweep = true;
           // Back from a person: the run takes a slot again, so it waits for one like a new run.
-          let back = await run(`resumed-${round}`, (key) => admitRun(scope, key));
-          for (let i = 1; back.kind === "wait"; i++) {
-            await step.sleep(`wait-for-slot-${round}-${i}`, deps.slotPollInterval);
-            back = await run(`resumed-${round}-${i}`, (key) => admitRun(scope, key));
-          }
+          const back = await admit(`resumed-${round}-`, `wait-for-slot-${round}-`);
           if (back.kind === "skip") return { skipped: back.reason };
         } else {
           final = {

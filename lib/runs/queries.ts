@@ -56,6 +56,9 @@ export type RunInfo = {
   pushedAt: string | null;
   pullRequestUrl: string | null;
   forkedFromRunId: string | null;
+  /** Started with "review the plan first"; when a member approved the plan. */
+  reviewPlan: boolean;
+  planApprovedAt: string | null;
 };
 
 export type RunTaskInfo = Omit<typeof runTasks.$inferSelect, "orgId" | "startedAt" | "finishedAt"> & {
@@ -147,6 +150,8 @@ function toRunInfo(row: RunRow, startedBy: string | null): RunInfo {
     pushedAt: iso(row.pushedAt),
     pullRequestUrl: row.pullRequestUrl,
     forkedFromRunId: row.forkedFromRunId,
+    reviewPlan: row.reviewPlan,
+    planApprovedAt: iso(row.planApprovedAt),
   };
 }
 

@@ -986,3 +986,36 @@ describe("applyRunEvents: commands and checks", () => {
     expect(state.checks.s1?.driver).toBeNull();
   });
 });
+
+describe("applyRunEvents: plan edits", () => {
+  it("adds, changes, removes and re-orders tasks, opens a phase and records the plan's approval", () => {
+    let state = applyRunEvents(start(), log(1, plan(task("a"), task("b"))));
+    state = applyRunEvents(
+      state,
+      log(
+        2,
+        {
+          type: "plan.edited",
+          op: "add",
+          tasks: [task("c", { phaseKey: "ship", worker: "external" })],
+          phases: [
+            { key: "build", title: "Build" },
+            { key: "ship", title: "Ship" },
+          ],
+          by: "Ada",
+        },
+        { type: "plan.edited", op: "update", tasks: [task("a", { agentSlug: "test-writer" })], by: "Ada" },
+        { type: "plan.edited", op: "remove", tasks: [], removed: ["b"], by: "Ada" },
+        { type: "plan.edited", op: "reorder", tasks: [], order: ["c", "a"], by: "Ada" },
+        { type: "plan.approved", by: "Ada" },
+      ),
+    );
+    expect(orderedTasks(state).map((t) => t.id)).toEqual(["c", "a"]);
+    expect(state.tasks.a?.agentSlug).toBe("test-writer");
+    expect(state.tasks.b).toBeUndefined();
+    expect(state.tasks.c?.worker).toBe("external");
+    expect(state.phases.map((p) => p.key)).toEqual(["build", "ship"]);
+    expect(state.progress.total).toBe(2);
+    expect(state.planApprovedAt).toBe(at(6));
+  });
+});

@@ -204,6 +204,8 @@ export type RunViewState = {
   progress: RunProgress;
   /** Some output came from the scripted demo model and must be labelled as such. */
   usesDemoModel: boolean;
+  /** When a member approved the plan of a run started with "review the plan first". */
+  planApprovedAt: string | null;
   lastSeq: number;
 };
 
@@ -254,6 +256,7 @@ export function initialRunViewState(run: RunViewSeed): RunViewState {
     totals: { ...emptyUsage(), byAgent: {}, byModel: {} },
     progress: computeProgress([], run.status),
     usesDemoModel: run.usesDemoModel ?? false,
+    planApprovedAt: null,
     lastSeq: 0,
   };
 }
@@ -346,6 +349,14 @@ class Draft {
     this.tasksChanged = true;
   }
 
+  removeTask(id: string) {
+    if (!this.state.tasks[id]) return;
+    const tasks = this.own("tasks");
+    delete tasks[id];
+    this.setTaskOrder(this.state.taskOrder.filter((t) => t !== id));
+    this.tasksChanged = true;
+  }
+
   setTaskOrder(order: string[]) {
     this.copied.add("taskOrder");
     this.state.taskOrder = order;
@@ -435,6 +446,24 @@ function apply(draft: Draft, event: StoredRunEvent) {
     }
     case "task.added": {
       draft.setTask(toViewTask(event.task, s.tasks[event.task.id], event.at));
+      return;
+    }
+    case "plan.edited": {
+      // A person changed the plan: added or changed tasks as they are now, removed ones gone.
+      if (event.phases) s.phases = event.phases.map((p) => ({ key: p.key, title: p.title }));
+      for (const snapshot of event.tasks) draft.setTask(toViewTask(snapshot, s.tasks[snapshot.id], event.at));
+      for (const id of event.removed ?? []) draft.removeTask(id);
+      if (event.order) {
+        const listed = new Set(event.order);
+        draft.setTaskOrder([
+          ...event.order.filter((id) => draft.state.tasks[id]),
+          ...draft.state.taskOrder.filter((id) => !listed.has(id)),
+        ]);
+      }
+      return;
+    }
+    case "plan.approved": {
+      s.planApprovedAt = event.at;
       return;
     }
     case "task.status": {

@@ -32,6 +32,8 @@ import {
 import { attemptChecksText } from "./task-checks";
 import { BudgetExhaustedError, type ModelResolver, RunCancelledError, type RunScope } from "./types";
 
+export const WAITING_FOR_WORKER = "Waiting for an external worker to claim it.";
+
 type StatusExtra = { reason?: string; attempts?: number; from?: TaskStatus[] };
 
 /** Sets a task's status (only if the run is still live) with its `task.status` event, once per step. */
@@ -84,6 +86,8 @@ export type Round = {
   start: { id: string; attempts: number; needsApproval: boolean }[];
   /** Pending approvals the run waits on (task results, escalations, agents' questions). */
   pendingApprovals: string[];
+  /** Tasks waiting for an external worker (results stored before external workers lack it). */
+  external?: string[];
   finished: boolean;
   stuck: boolean;
   failedTasks: number;
@@ -127,7 +131,34 @@ export async function scheduleRound(
       { maxParallel },
     );
     const byKey = new Map(tasks.map((t) => [t.key, t]));
-    const start = decision.start.map((key) => byKey.get(key) as TaskRow);
+    const picked = decision.start.map((key) => byKey.get(key) as TaskRow);
+    // An external worker's task is not dispatched to our agents: it waits for a worker to claim it.
+    const handedOut = picked.filter((t) => t.worker === "external");
+    const start = picked.filter((t) => t.worker !== "external");
+    if (handedOut.length) {
+      await tx
+        .update(runTasks)
+        .set({ status: "waiting_worker", statusReason: WAITING_FOR_WORKER })
+        .where(
+          and(
+            eq(runTasks.orgId, scope.orgId),
+            inArray(
+              runTasks.id,
+              handedOut.map((t) => t.id),
+            ),
+          ),
+        );
+      await appendRunEvents(
+        tx,
+        scope,
+        handedOut.map((t) => ({
+          type: "task.status" as const,
+          taskId: t.id,
+          status: "waiting_worker" as const,
+          reason: WAITING_FOR_WORKER,
+        })),
+      );
+    }
     for (const task of start) {
       await tx
         .update(runTasks)
@@ -158,11 +189,16 @@ export async function scheduleRound(
       const latest = rows.find((r) => r.taskId === taskId);
       if (latest) pending.add(latest.id);
     }
+    const external = [
+      ...tasks.filter((t) => t.status === "waiting_worker").map((t) => t.id),
+      ...handedOut.map((t) => t.id),
+    ];
     return {
       start: start.map((t) => ({ id: t.id, attempts: t.attempts, needsApproval: t.needsApproval })),
       pendingApprovals: [...pending],
-      finished: decision.finished,
-      stuck: decision.stuck && pending.size === 0,
+      external,
+      finished: decision.finished && handedOut.length === 0,
+      stuck: decision.stuck && pending.size === 0 && external.length === 0,
       failedTasks: tasks.filter((t) => t.status === "failed").length,
       cancelled: false,
     };

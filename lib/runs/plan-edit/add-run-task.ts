@@ -11,6 +11,7 @@ import {
   asDraft,
   assertValidPlan,
   assignableAgents,
+  nudgeRun,
   type PlanPhaseRef,
   pinAgent,
   recordPlanEdit,
@@ -38,7 +39,15 @@ export async function addRunTask(
   input: AddRunTaskInput,
 ): Promise<TaskSnapshot> {
   const data = parseWith(addRunTaskSchema, input);
-  return withPlanEdit(ctx, runId, async (session) => {
+  const result = await withPlanEdit(ctx, runId, async (session) => {
+    // Every task done: the run is wrapping up (its scheduler decided it is finished), so a task
+    // added now would never start. Edits and the scheduler hold the same lock: no gap between them.
+    if (session.tasks.every((t) => t.status === "done" || t.status === "cancelled")) {
+      throw new AppError(
+        "conflict",
+        "Every task of this run is done and it is finishing; start a new run for more work.",
+      );
+    }
     const taken = new Set(session.tasks.map((t) => t.key));
     const key = data.key ?? keyFromTitle(data.title, taken);
     if (taken.has(key)) {
@@ -87,4 +96,6 @@ export async function addRunTask(
     });
     return taskSnapshot(row);
   });
+  await nudgeRun({ orgId: ctx.org.id, runId: runId.toLowerCase() });
+  return result;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { runTasks } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { externalTaskCompleted } from "@/inngest/events";
+import { runNudged } from "@/inngest/events";
 import { parseWith } from "@/lib/api/input";
 import { requireScope } from "@/lib/api-keys/key-context";
 import { AppError } from "@/lib/errors";
@@ -101,8 +101,8 @@ export async function completeExternalTask(
   const scope = { orgId: ctx.org.id, runId: done.row.runId };
   await inngest
     .send(
-      externalTaskCompleted.create(
-        { ...scope, taskId: done.row.id, submission: done.submission },
+      runNudged.create(
+        { ...scope, reason: "external_completed", taskId: done.row.id, submission: done.submission },
         { id: `external-completed:${done.row.id}:${done.submission}` },
       ),
     )

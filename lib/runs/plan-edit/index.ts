@@ -3,6 +3,7 @@ export { addRunTask } from "./add-run-task";
 export { approveRunPlan } from "./approve-run-plan";
 export { claimExternalTask, type ExternalClaim } from "./claim-external-task";
 export { completeExternalTask } from "./complete-external-task";
+export { listReadyExternalTasks, type ReadyExternalTask } from "./list-external-tasks";
 export { removeRunTask } from "./remove-run-task";
 export { reorderRunTasks } from "./reorder-run-tasks";
 export * from "./schemas";

@@ -16,6 +16,7 @@ import {
   approveRunPlan,
   claimExternalTask,
   completeExternalTask,
+  listReadyExternalTasks,
   removeRunTask,
   reorderRunTasks,
   updateRunTask,
@@ -122,7 +123,9 @@ describe("addRunTask", () => {
     expect(rows.at(-1)).toMatchObject({ key: "write-the-release-notes", position: 3, worker: "agent" });
     const last = (await eventsOf(run.id)).at(-1);
     expect(last).toMatchObject({ type: "plan.edited", data: { op: "add" } });
-    expect((last?.data as { tasks: { key: string }[] } | undefined)?.tasks[0]?.key).toBe("write-the-release-notes");
+    expect((last?.data as { tasks: { key: string }[] } | undefined)?.tasks[0]?.key).toBe(
+      "write-the-release-notes",
+    );
     const audit = await auditOf(team.org.id, "plan.edit");
     expect(audit[0]?.metadata).toMatchObject({ op: "add", task: "write-the-release-notes" });
     // The agent is pinned for the rest of the run.
@@ -131,6 +134,21 @@ describe("addRunTask", () => {
     expect(after?.agentVersions["documentation-writer"]).toBe(0);
     // Same title again: the next free key.
     expect((await addRunTask(ctx, run.id, newTask)).key).toBe("write-the-release-notes-2");
+    // A run waiting on external workers is told its plan changed.
+    expect(sent.events.at(-1)).toMatchObject({
+      name: "runs/run.nudged",
+      data: { runId: run.id, reason: "plan_edited" },
+    });
+  });
+
+  it("refuses a task once every task is done (the run is finishing)", async () => {
+    const team = await createTeam();
+    const { run } = await seedRun(team);
+    const db = await getDb();
+    await db.update(runTasks).set({ status: "done" }).where(eq(runTasks.runId, run.id));
+    const error = await rejection(addRunTask(await ctxOf(team), run.id, { ...newTask, dependsOn: [] }));
+    expect(error.status).toBe(409);
+    expect(error.message).toContain("finishing");
   });
 
   it("opens a new phase when given its name, and refuses an unknown phase without one", async () => {
@@ -381,7 +399,10 @@ describe("external tasks", () => {
     const k2 = await mintApiKey(team.owner, team.org.slug, ["runs.read", "runs.start"], { name: "ide two" });
     const ctx1 = apiKeyContext(await authenticateApiKey(k1.secret, meta), meta);
     const ctx2 = apiKeyContext(await authenticateApiKey(k2.secret, meta), meta);
+    expect((await listReadyExternalTasks(ctx2)).map((t) => t.key)).toEqual(["a"]);
     const claim = await claimExternalTask(ctx1, run.id, "a");
+    expect(await listReadyExternalTasks(ctx2, { runId: run.id })).toEqual([]);
+    expect((await listReadyExternalTasks(ctx1))[0]).toMatchObject({ key: "a", claimedByCaller: true });
     expect(claim.task).toMatchObject({ key: "a", status: "waiting_worker" });
     expect(claim.agent.slug).toBe("coder");
     expect(claim.agent.prompt.length).toBeGreaterThan(200);
@@ -400,8 +421,8 @@ describe("external tasks", () => {
     const done = await completeExternalTask(ctx1, run.id, "a", { summary: "Implemented it." });
     expect(done).toMatchObject({ submission: 1, task: { externalSummary: "Implemented it." } });
     expect(sent.events.at(-1)).toMatchObject({
-      name: "runs/task.external-completed",
-      data: { submission: 1 },
+      name: "runs/run.nudged",
+      data: { reason: "external_completed", submission: 1 },
     });
     expect((await rejection(completeExternalTask(ctx1, run.id, "a", { summary: "again" }))).status).toBe(409);
     expect(await auditOf(team.org.id, "task.complete")).toHaveLength(1);

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { runTasks } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
-import { assertUnstarted, findTask, recordPlanEdit, withPlanEdit } from "./shared";
+import { assertUnstarted, findTask, nudgeRun, recordPlanEdit, withPlanEdit } from "./shared";
 
 /**
  * Removes a task that has not started. A task other tasks depend on is refused (409, naming them):
@@ -14,7 +14,7 @@ export async function removeRunTask(
   runId: string,
   taskKey: string,
 ): Promise<{ key: string; removed: true }> {
-  return withPlanEdit(ctx, runId, async (session) => {
+  const result = await withPlanEdit(ctx, runId, async (session) => {
     const task = findTask(session, taskKey);
     assertUnstarted(task);
     const dependents = session.tasks.filter((t) => t.dependsOn.includes(task.key)).map((t) => t.key);
@@ -26,6 +26,8 @@ export async function removeRunTask(
     }
     await session.tx.delete(runTasks).where(and(eq(runTasks.orgId, ctx.org.id), eq(runTasks.id, task.id)));
     await recordPlanEdit(ctx, session, { op: "remove", taskKey: task.key, tasks: [], removed: [task.id] });
-    return { key: task.key, removed: true };
+    return { key: task.key, removed: true as const };
   });
+  await nudgeRun({ orgId: ctx.org.id, runId: runId.toLowerCase() });
+  return result;
 }

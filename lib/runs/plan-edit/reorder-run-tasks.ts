@@ -5,7 +5,7 @@ import { parseWith } from "@/lib/api/input";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
 import { type ReorderRunTasksInput, reorderRunTasksSchema } from "./schemas";
-import { assertUnstarted, recordPlanEdit, withPlanEdit } from "./shared";
+import { assertUnstarted, nudgeRun, recordPlanEdit, withPlanEdit } from "./shared";
 
 /**
  * Re-orders tasks that have not started: the listed tasks take the positions they occupy between
@@ -18,7 +18,7 @@ export async function reorderRunTasks(
   input: ReorderRunTasksInput,
 ): Promise<{ keys: string[] }> {
   const { keys } = parseWith(reorderRunTasksSchema, input);
-  return withPlanEdit(ctx, runId, async (session) => {
+  const result = await withPlanEdit(ctx, runId, async (session) => {
     if (new Set(keys).size !== keys.length) {
       throw new AppError("validation", "A task is listed twice.", {
         fieldErrors: { keys: ["List each task once."] },
@@ -60,4 +60,6 @@ export async function reorderRunTasks(
     });
     return { keys: order.map((id) => session.tasks.find((t) => t.id === id)?.key ?? id) };
   });
+  await nudgeRun({ orgId: ctx.org.id, runId: runId.toLowerCase() });
+  return result;
 }

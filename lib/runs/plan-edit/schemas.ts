@@ -174,3 +174,10 @@ export const completeExternalTaskSchema = z.object({
   ),
 });
 export type CompleteExternalTaskInput = z.input<typeof completeExternalTaskSchema>;
+
+/** The task board's server actions: which run (and task), and the verb's own input (validated by it). */
+export const planEditActionSchema = z.object({
+  runId: z.uuid({ message: "That is not a valid run id." }),
+  taskKey: z.string().max(PLAN_EDIT_LIMITS.key).optional(),
+  input: z.unknown().optional(),
+});

@@ -2,6 +2,8 @@ import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { runEvents, runs, runTasks } from "@/db/schema";
+import { inngest } from "@/inngest/client";
+import { runNudged } from "@/inngest/events";
 import { ORCHESTRATOR_SLUG, REVIEWER_SLUG } from "@/lib/agents/catalog";
 import { type CatalogAgent, loadAgentCatalog } from "@/lib/agents/org-agents";
 import { requireScope } from "@/lib/api-keys/key-context";
@@ -284,3 +286,13 @@ export const asDraft = (t: TaskRow): PlanTaskDraft => ({
   needsApproval: t.needsApproval,
   position: t.position,
 });
+
+/**
+ * After an edit commits: tells a run waiting on external workers that its plan changed, so a task
+ * that became ready starts now rather than at the wait's next poll. Best effort (the poll sees it).
+ */
+export async function nudgeRun(scope: { orgId: string; runId: string }): Promise<void> {
+  await inngest
+    .send(runNudged.create({ ...scope, reason: "plan_edited" }, { id: `plan-edited:${crypto.randomUUID()}` }))
+    .catch((error) => console.error("[plan-edit] nudge not sent; the run's poll sees the change", error));
+}

@@ -13,6 +13,7 @@ import {
   assertValidPlan,
   assignableAgents,
   findTask,
+  nudgeRun,
   pinAgent,
   recordPlanEdit,
   withPlanEdit,
@@ -29,7 +30,7 @@ export async function updateRunTask(
   patch: UpdateRunTaskPatch,
 ): Promise<TaskSnapshot> {
   const data = parseWith(updateRunTaskSchema, patch);
-  return withPlanEdit(ctx, runId, async (session) => {
+  const result = await withPlanEdit(ctx, runId, async (session) => {
     const task = findTask(session, taskKey);
     assertUnstarted(task);
     if (data.phaseKey && !session.phases.some((p) => p.key === data.phaseKey)) {
@@ -65,4 +66,6 @@ export async function updateRunTask(
     });
     return taskSnapshot(row);
   });
+  await nudgeRun({ orgId: ctx.org.id, runId: runId.toLowerCase() });
+  return result;
 }

@@ -6,11 +6,16 @@ import { createTeam } from "@/tests/support/factories";
 import { createProjectRow, createRunRow } from "@/tests/support/run-fixtures";
 import { actAs } from "@/tests/support/session";
 import {
+  addRunTaskAction,
+  approveRunPlanAction,
   cancelRunAction,
   decideApprovalAction,
+  removeRunTaskAction,
+  reorderRunTasksAction,
   resumeRunAction,
   retryTaskAction,
   startRunAction,
+  updateRunTaskAction,
 } from "./actions";
 
 vi.mock("@/inngest/client", () => ({ inngest: { send: async () => ({ ids: [] }) } }));
@@ -115,5 +120,64 @@ describe("run actions", () => {
     actAs(t.outsider);
     const foreignCancel = await cancelRunAction(t.otherOrg.slug, { runId: run.id });
     expect(foreignCancel.ok ? null : foreignCancel.error.code).toBe("not_found");
+  });
+});
+
+describe("plan-edit actions", () => {
+  it("add, update, re-order and remove tasks and approve a reviewed plan; errors by field; viewer forbidden", async () => {
+    const project = await createProjectRow(t.org.id);
+    actAs(t.member);
+    const started = await startRunAction(t.org.slug, {
+      project: project.slug,
+      goal,
+      template: "technical-architecture-overview",
+      reviewPlan: true,
+    });
+    const runId = started.ok ? started.data.id : "";
+    const db = await getDb();
+    expect((await db.select().from(runs).where(eq(runs.id, runId)))[0]?.reviewPlan).toBe(true);
+    await db.update(runs).set({ status: "waiting_approval" }).where(eq(runs.id, runId));
+    await db.insert(runTasks).values({
+      orgId: t.org.id,
+      runId,
+      key: "design",
+      phaseKey: "design",
+      title: "Design it",
+      description: "Design the system.",
+      agentSlug: "system-architect",
+      acceptanceCriteria: ["Has a diagram"],
+    });
+    const task = {
+      title: "Review the design",
+      description: "Check the design for risks.",
+      agentSlug: "security-auditor",
+      phaseKey: "design",
+      dependsOn: ["design"],
+      acceptanceCriteria: ["Lists the risks"],
+      priority: "medium",
+      worker: "agent",
+    };
+    const added = await addRunTaskAction(t.org.slug, { runId, input: task });
+    expect(added.ok).toBe(true);
+    const bad = await addRunTaskAction(t.org.slug, { runId, input: { ...task, agentSlug: "nobody" } });
+    expect(bad.ok ? null : bad.error.fieldErrors?.agentSlug?.[0]).toContain('unknown agent "nobody"');
+    const cycle = await updateRunTaskAction(t.org.slug, {
+      runId,
+      taskKey: "design",
+      input: { dependsOn: ["review-the-design"] },
+    });
+    expect(cycle.ok ? null : cycle.error.code).toBe("validation");
+    const moved = await reorderRunTasksAction(t.org.slug, {
+      runId,
+      input: { keys: ["review-the-design", "design"] },
+    });
+    expect(moved.ok).toBe(true);
+    expect((await removeRunTaskAction(t.org.slug, { runId, taskKey: "review-the-design" })).ok).toBe(true);
+    actAs(t.viewer);
+    const viewer = await approveRunPlanAction(t.org.slug, { runId });
+    expect(viewer.ok ? null : viewer.error.code).toBe("forbidden");
+    actAs(t.member);
+    expect((await approveRunPlanAction(t.org.slug, { runId })).ok).toBe(true);
+    expect((await db.select().from(runs).where(eq(runs.id, runId)))[0]?.planApprovedById).toBe(t.member.id);
   });
 });

@@ -17,11 +17,16 @@ import { getRepositorySettings } from "@/lib/repos/settings/get-repository-setti
 import { getRunPageData } from "@/lib/runs/queries";
 import { resolveSandbox } from "@/lib/sandbox/resolve-sandbox";
 import {
+  addRunTaskAction,
+  approveRunPlanAction,
   cancelRunAction,
   decideApprovalAction,
   forkRunAction,
+  removeRunTaskAction,
+  reorderRunTasksAction,
   resumeRunAction,
   retryTaskAction,
+  updateRunTaskAction,
 } from "../actions";
 
 export const metadata: Metadata = { title: "Run" };
@@ -87,17 +92,30 @@ export default async function RunPage({ params }: Props) {
           finishedAt: data.run.finishedAt,
           tokenBudget: data.run.tokenBudget,
           usesDemoModel: data.run.usesDemoModel,
+          reviewPlan: data.run.reviewPlan,
+          planApprovedAt: data.run.planApprovedAt,
         }}
         initialEvents={data.events}
         streamUrl={`/api/orgs/${org}/runs/${data.run.id}/stream`}
         artifacts={data.artifacts}
-        permissions={{ canCancel: canStart, canApprove, canRetry: canStart, canResume: canStart }}
+        permissions={{
+          canCancel: canStart,
+          canApprove,
+          canRetry: canStart,
+          canResume: canStart,
+          canEditPlan: canStart,
+        }}
         actions={{
           cancel: canStart ? cancelRunAction.bind(null, org) : undefined,
           retryTask: canStart ? retryTaskAction.bind(null, org) : undefined,
           decideApproval: canApprove ? decideApprovalAction.bind(null, org) : undefined,
           resume: canStart ? resumeRunAction.bind(null, org) : undefined,
           fork: canStart && data.run.branch ? forkRunAction.bind(null, org) : undefined,
+          addTask: canStart ? addRunTaskAction.bind(null, org) : undefined,
+          updateTask: canStart ? updateRunTaskAction.bind(null, org) : undefined,
+          removeTask: canStart ? removeRunTaskAction.bind(null, org) : undefined,
+          reorderTasks: canStart ? reorderRunTasksAction.bind(null, org) : undefined,
+          approvePlan: canStart ? approveRunPlanAction.bind(null, org) : undefined,
         }}
         agentNames={data.agentNames}
         orgSlug={org}
