@@ -586,16 +586,19 @@ describe("MCP server at /api/mcp", () => {
       files: [{ path: "README.md", content: "# Things\n" }],
     });
     const run = await createRunRow(t.org.id, project.id, { status: "running", branch: "dm/1-things" });
-    // The orchestrator's plan so far: one task, done.
-    await db.insert(runTasks).values({
-      orgId: t.org.id,
-      runId: run.id,
-      key: "spec",
-      phaseKey: "specify",
-      title: "Specify things",
-      agentSlug: "technical-spec-writer",
-      status: "done",
-    });
+    // The orchestrator's plan so far: the spec is done, its documentation is next.
+    const plan = { orgId: t.org.id, runId: run.id, agentSlug: "technical-spec-writer" };
+    await db.insert(runTasks).values([
+      { ...plan, key: "spec", phaseKey: "specify", title: "Specify things", status: "done", position: 0 },
+      {
+        ...plan,
+        key: "docs",
+        phaseKey: "specify",
+        title: "Document things",
+        dependsOn: ["spec"],
+        position: 1,
+      },
+    ]);
     const key = await mintApiKey(t.admin, t.org.slug, ["projects.read", "runs.read", "runs.start"], {
       name: "cursor",
     });
@@ -657,10 +660,20 @@ describe("MCP server at /api/mcp", () => {
     expect(claim.branch).toBe("dm/1-things");
     expect(claim.cloneUrlPath).toBe(`/git/${t.org.slug}/${project.slug}.git`);
     expect(cloneUrl).toMatch(new RegExp(`^https?://[^/]+/git/${t.org.slug}/${project.slug}\\.git$`));
-    // Claimed: no longer offered to another worker.
+    // Claimed: offered to this key to continue, no longer to another worker.
+    const mine = await ok<{ task: { key: string; claimed: boolean } }>(client, "get_next_ready_task", {
+      externalOnly: true,
+    });
+    expect(mine.task).toMatchObject({ key: "build-things", claimed: true });
+    const otherWorker = await connect(
+      (await mintApiKey(t.admin, t.org.slug, ["runs.read", "runs.start"], { name: "vscode" })).secret,
+    );
     expect(
-      (await ok<{ task: unknown }>(client, "get_next_ready_task", { externalOnly: true })).task,
+      (await ok<{ task: unknown }>(otherWorker, "get_next_ready_task", { externalOnly: true })).task,
     ).toBeNull();
+    expect(errorText(await call(otherWorker, "claim_task", { run: run.id, task: "build-things" }))).toMatch(
+      /already claimed/,
+    );
 
     // The IDE agent pushes its work to the run branch (git over HTTPS is h-git's; here, to the origin).
     const sha = await commitToOrigin(origin, {
@@ -678,7 +691,15 @@ describe("MCP server at /api/mcp", () => {
       submission: 1,
       task: { externalCommit: sha, externalSummary: "Added GET /things." },
     });
-    expect(sent.events.map((e) => e.name)).toContain("runs/task.external-completed");
+    // The run function is woken to gate the hand-in.
+    expect(sent.events.at(-1)).toMatchObject({
+      name: "runs/run.nudged",
+      data: { runId: run.id, reason: "external_completed", submission: 1 },
+    });
+    // Handed in: the gate checks it, nobody is offered it.
+    expect(
+      (await ok<{ task: unknown }>(client, "get_next_ready_task", { externalOnly: true })).task,
+    ).toBeNull();
 
     const status = await ok<{ run: { status: string }; tasks: Record<string, unknown> }>(
       client,
@@ -688,13 +709,14 @@ describe("MCP server at /api/mcp", () => {
       },
     );
     expect(status.run.status).toBe("running");
-    expect(status.tasks).toMatchObject({ total: 2, done: 1, claimedByWorker: 1, waitingForWorker: 0 });
+    expect(status.tasks).toMatchObject({ total: 3, done: 1, claimedByWorker: 1, waitingForWorker: 0 });
     const { task } = await ok<{ task: Record<string, unknown> }>(client, "get_task", {
       run: run.id,
       task: "build-things",
     });
     expect(task).toMatchObject({
       claimed: true,
+      handedIn: true,
       externalCommit: sha,
       dependencies: [{ key: "spec", status: "done" }],
     });

@@ -58,6 +58,26 @@ describe("ready tasks", () => {
       task("h", { status: "waiting_worker", worker: "external", claimedAt: new Date() }),
     ]);
     expect(readyTasks(d).map((t) => t.key)).toEqual(["b", "g"]);
+    // The claimant's own claim is its to continue until it hands it in.
+    const mine = detail([
+      task("m", {
+        status: "waiting_worker",
+        worker: "external",
+        claimedAt: new Date(),
+        claimedByApiKeyId: "k1",
+      }),
+      task("n", {
+        status: "waiting_worker",
+        worker: "external",
+        claimedAt: new Date(),
+        claimedByApiKeyId: "k1",
+        externalSummary: "done",
+      }),
+      task("o", { status: "waiting_worker", worker: "external" }),
+    ]);
+    expect(readyTasks(mine, "k1").map((t) => t.key)).toEqual(["m", "o"]);
+    expect(readyTasks(mine, "k2").map((t) => t.key)).toEqual(["o"]);
+    expect(nextReadyTask([mine], { claimant: "k1" })?.task.key).toBe("m");
   });
 
   it("put tasks waiting for a worker first, then external ones, then priority, plan order, older runs", () => {

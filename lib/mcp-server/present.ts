@@ -24,6 +24,7 @@ export function taskSummary(t: RunTaskInfo) {
     worker: t.worker,
     dependsOn: t.dependsOn,
     claimed: t.claimedAt !== null,
+    handedIn: t.externalSummary !== null,
   };
 }
 
@@ -115,32 +116,35 @@ export function runStatus(detail: RunDetail) {
 }
 
 /**
- * Tasks ready to be worked that nobody has claimed: an external worker's task the run is waiting
- * on (`waiting_worker`), or a `todo` task whose dependencies are all done.
+ * Tasks ready to be worked: an external worker's task the run is waiting on (`waiting_worker`)
+ * that nobody has claimed, or that `claimant` (the caller's API key) claimed and has not handed in
+ * yet; or an unclaimed `todo` task whose dependencies are all done.
  */
-export function readyTasks(detail: RunDetail): RunTaskInfo[] {
+export function readyTasks(detail: RunDetail, claimant: string | null = null): RunTaskInfo[] {
   const status = new Map(detail.tasks.map((t) => [t.key, t.status]));
-  return detail.tasks.filter(
-    (t) =>
-      t.claimedAt === null &&
-      (t.status === "waiting_worker" ||
-        (t.status === "todo" && t.dependsOn.every((k) => status.get(k) === "done"))),
+  return detail.tasks.filter((t) =>
+    t.status === "waiting_worker"
+      ? t.claimedAt === null ||
+        (claimant !== null && t.claimedByApiKeyId === claimant && t.externalSummary === null)
+      : t.claimedAt === null && t.status === "todo" && t.dependsOn.every((k) => status.get(k) === "done"),
   );
 }
 
-/** Waiting on an external worker now, then an external worker's soon, then our agents'. */
-const readiness = (t: RunTaskInfo) => (t.status === "waiting_worker" ? 2 : t.worker === "external" ? 1 : 0);
+/** Yours to continue, then waiting on an external worker, then an external worker's soon, then our agents'. */
+const readiness = (t: RunTaskInfo) =>
+  t.claimedAt !== null ? 3 : t.status === "waiting_worker" ? 2 : t.worker === "external" ? 1 : 0;
 
 /**
- * The best ready task across runs: tasks waiting for an external worker (an IDE agent) first,
- * then by priority and plan order, earlier runs first. `externalOnly` leaves out our agents' tasks.
+ * The best ready task across runs: a task the caller claimed and has not handed in, then tasks
+ * waiting for an external worker (an IDE agent), then by priority and plan order, earlier runs
+ * first. `externalOnly` leaves out our agents' tasks.
  */
 export function nextReadyTask(
   details: readonly RunDetail[],
-  opts: { externalOnly?: boolean } = {},
+  opts: { externalOnly?: boolean; claimant?: string | null } = {},
 ): { detail: RunDetail; task: RunTaskInfo } | null {
   const candidates = details.flatMap((detail, runIndex) =>
-    readyTasks(detail)
+    readyTasks(detail, opts.claimant ?? null)
       .filter((task) => !opts.externalOnly || task.worker === "external")
       .map((task) => ({ detail, task, runIndex })),
   );

@@ -43,7 +43,7 @@ export const getNextReadyTaskTool = defineTool({
   name: "get_next_ready_task",
   title: "Get the next ready task",
   description:
-    "Finds the next unclaimed task ready to work: tasks waiting for an external worker (an IDE agent: claim them with claim_task) first, then `todo` tasks whose dependencies are all done. Looks in one run, the unfinished runs of a project, or the organization's unfinished runs.",
+    "Finds the next task ready to work: one you claimed with this key and have not completed, then tasks waiting for an external worker (an IDE agent: claim them with claim_task), then unclaimed `todo` tasks whose dependencies are all done. Looks in one run, the unfinished runs of a project, or the organization's unfinished runs.",
   permission: "runs.read",
   readOnly: true,
   input: {
@@ -63,7 +63,10 @@ export const getNextReadyTaskTool = defineTool({
       // Oldest unfinished run first: its work has waited longest.
       details = await Promise.all(open.reverse().map((r) => getRunDetail(ctx, r.id)));
     }
-    const next = nextReadyTask(details, { externalOnly: input.externalOnly });
+    const next = nextReadyTask(details, {
+      externalOnly: input.externalOnly,
+      claimant: ctx.apiKey?.id ?? null,
+    });
     if (!next) return { task: null, message: "No task is ready right now." };
     return {
       run: runSummary(next.detail),
