@@ -8,20 +8,31 @@ import { authenticateApiKey } from "@/lib/api-keys/authenticate";
 import { apiKeyContext } from "@/lib/api-keys/key-context";
 import { AppError } from "@/lib/errors";
 import { resolveOrgContext } from "@/lib/orgs/context";
+import { updateProjectContext } from "@/lib/projects/update-project-context";
 import { gitBare } from "@/lib/repos/git";
 import { originPath } from "@/lib/repos/paths";
 import { PLAN_REVIEW_REASON } from "@/lib/runs/execute/plan-review";
-import type { RunDeps } from "@/lib/runs/execute/types";
+import type { ModelResolver, RunDeps } from "@/lib/runs/execute/types";
 import {
   addRunTask,
   approveRunPlan,
   claimExternalTask,
   completeExternalTask,
   updateRunTask,
+  updateTaskContext,
 } from "@/lib/runs/plan-edit";
 import { createTestApp, eventually, resetEngineTables } from "@/tests/engine/support/harness";
 import { mintApiKey } from "@/tests/support/api-keys";
-import { createRun, demo, driveToEnd, eventsOf, runRow, type Scope, tasksOf } from "./support/run-support";
+import {
+  createRun,
+  demo,
+  driveToEnd,
+  eventsOf,
+  runRow,
+  type Scope,
+  tasksOf,
+  type V4,
+} from "./support/run-support";
 
 /**
  * Plans people change, on the real run function with the demo model: a run started with "review
@@ -42,9 +53,28 @@ vi.mock("@/inngest/client", async (importOriginal) => {
 });
 
 let runStep: Required<RunDeps>["runStep"] = (_id, body) => body();
+/** Every prompt the agents were sent, as text. */
+const prompts: string[] = [];
+const demoModel = demo();
+const recording: ModelResolver = async (...args) => {
+  const resolved = await demoModel(...args);
+  const inner = resolved.model as V4;
+  const model: V4 = {
+    ...inner,
+    doGenerate: (o) => {
+      prompts.push(JSON.stringify(o.prompt));
+      return inner.doGenerate(o);
+    },
+    doStream: (o) => {
+      prompts.push(JSON.stringify(o.prompt));
+      return inner.doStream(o);
+    },
+  };
+  return { ...resolved, model };
+};
 const app = createTestApp();
 const agentRun = createAgentRunFunction(app.client, {
-  resolveModel: demo(),
+  resolveModel: recording,
   runStep: (id, body) => runStep(id, body),
   slotPollInterval: "1s",
   approvalPollInterval: "1s",
@@ -126,6 +156,9 @@ describe("a run started with 'review the plan first'", () => {
       worker: "external",
     });
     await updateRunTask(member, run.id, first.key, { title: `${first.title} (edited)` });
+    // Our agents read the context the team keeps on the task and the project.
+    await updateTaskContext(member, run.id, first.key, { context: "Mind the EU data residency rule." });
+    await updateProjectContext(member, run.projectId, { context: "We deploy on Fly.io." });
 
     await approveRunPlan(member, run.id);
     expect(dropped.names).toContain("runs/plan.approved");
@@ -208,6 +241,8 @@ describe("a run started with 'review the plan first'", () => {
       events.find((e) => e.type === "task.status" && e.data.status === "in_progress")?.seq ?? 0;
     expect(approvedAt).toBeGreaterThan(0);
     expect(firstStart).toBeGreaterThan(approvedAt);
+    const briefed = prompts.find((p) => p.includes("Mind the EU data residency rule."));
+    expect(briefed).toContain("We deploy on Fly.io.");
     const verdicts = events.filter((e) => e.type === "review.verdict" && e.data.taskId === external.id);
     expect(verdicts.map((v) => v.data.verdict)).toEqual(["fail", "pass"]);
     const audit = await db.select().from(auditLogs).where(eq(auditLogs.orgId, team.org.id));

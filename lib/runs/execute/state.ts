@@ -78,6 +78,8 @@ export type RunEnvironment = {
   template: RunTemplate;
   organization: { name: string; standards: string };
   project: { id: string; name: string; brief: string };
+  /** The project's shared context (conventions, decisions) people and IDE agents maintain. */
+  projectContext: string;
   catalog: Map<string, CatalogAgent>;
 };
 
@@ -94,6 +96,7 @@ export async function loadEnvironment(scope: RunScope): Promise<RunEnvironment> 
         name: projects.name,
         brief: projects.brief,
         description: projects.description,
+        context: projects.context,
       })
       .from(projects)
       .where(and(eq(projects.orgId, scope.orgId), eq(projects.id, run.projectId)))
@@ -109,6 +112,7 @@ export async function loadEnvironment(scope: RunScope): Promise<RunEnvironment> 
       template,
       organization: { name: org?.name ?? "Organization", standards: settings.standards },
       project: { id: project.id, name: project.name, brief: project.brief || project.description },
+      projectContext: project.context,
       catalog: await pinnedCatalog(tx, scope.orgId, run.agentVersions),
     };
   });

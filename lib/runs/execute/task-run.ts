@@ -219,6 +219,14 @@ export type WorkPlan =
   | { kind: "ready"; prompt: AgentPrompt; expected: string | null }
   | { kind: "cancelled" };
 
+/** The task's description with the notes the team (and IDE agents) keep on the task and the project. */
+export function withTeamContext(description: string, taskContext: string, projectContext: string): string {
+  const parts = [description];
+  if (projectContext.trim()) parts.push(`Project context from the team:\n${projectContext.trim()}`);
+  if (taskContext.trim()) parts.push(`Task context from the team:\n${taskContext.trim()}`);
+  return parts.join("\n\n");
+}
+
 /** The prompt of one attempt of a task's agent (its context, read once for all its model calls). */
 export async function prepareWork(
   scope: RunScope,
@@ -255,7 +263,7 @@ export async function prepareWork(
     task: {
       key: task.key,
       title: task.title,
-      description: task.description,
+      description: withTeamContext(task.description, task.context, env.projectContext),
       acceptanceCriteria: task.acceptanceCriteria,
       priority: task.priority,
       assignee: task.agentSlug,

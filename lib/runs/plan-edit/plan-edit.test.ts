@@ -141,6 +141,23 @@ describe("addRunTask", () => {
     });
   });
 
+  it("keeps the plan within the orchestrator's task limit", async () => {
+    const team = await createTeam();
+    const project = await createProjectRow(team.org.id);
+    const run = await createRunRow(team.org.id, project.id, { status: "running" });
+    const db = await getDb();
+    await db.insert(runTasks).values(
+      Array.from({ length: 40 }, (_, i) => ({
+        ...task(`t${i}`, { position: i }),
+        orgId: team.org.id,
+        runId: run.id,
+      })),
+    );
+    const error = await rejection(addRunTask(await ctxOf(team), run.id, { ...newTask, dependsOn: [] }));
+    expect(error.status).toBe(422);
+    expect(error.fieldErrors?._?.[0]).toContain("the limit is 40");
+  });
+
   it("refuses a task once every task is done (the run is finishing)", async () => {
     const team = await createTeam();
     const { run } = await seedRun(team);
