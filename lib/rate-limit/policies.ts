@@ -81,6 +81,12 @@ export const POLICIES = {
     key: "api_key",
     applies: "git over HTTPS requests (clone, fetch, push) made with one API key",
   },
+  "mcp.key": {
+    points: 600,
+    duration: 60,
+    key: "api_key",
+    applies: "every request to the MCP server (/api/mcp) with one API key",
+  },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof POLICIES;
