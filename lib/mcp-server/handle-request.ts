@@ -1,11 +1,15 @@
 import "server-only";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { apiKeyRequestContext } from "@/lib/api-keys/resolve";
+import { orgPolicyOf } from "@/lib/api/v1/rate-limits";
+import { authenticateApiKey } from "@/lib/api-keys/authenticate";
+import { presentedApiKey } from "@/lib/api-keys/credentials";
+import { apiKeyContext } from "@/lib/api-keys/key-context";
 import { resolveAppOrigin } from "@/lib/app-origin";
 import { env } from "@/lib/env";
 import { AppError, toResponse } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
 import { enforceLimit } from "@/lib/rate-limit/enforce";
+import { metaFromHeaders } from "@/lib/request-meta";
 import { createMcpServer } from "./server";
 
 /** A JSON-RPC batch of tool calls stays far below this; the SDK answers 413 past it. */
@@ -21,7 +25,8 @@ function refuse(error: unknown): Response {
 
 /**
  * `/api/mcp`: the Model Context Protocol over streamable HTTP. Every request is authenticated
- * with an org API key (401 before anything is parsed) and counted against the key's rate limit;
+ * with an org API key (401 before anything is parsed) and counted against the key's rate limit
+ * and its organization's plan limit (shared with /api/v1);
  * then a fresh stateless server and transport answer it with JSON. There are no sessions, so
  * there is no server-to-client stream to open (GET) or session to end (DELETE): both are 405,
  * which clients take as "not offered".
@@ -29,8 +34,14 @@ function refuse(error: unknown): Response {
 export async function handleMcpRequest(req: Request): Promise<Response> {
   let ctx: OrgContext;
   try {
-    ctx = await apiKeyRequestContext(req);
-    await enforceLimit("mcp.key", ctx.apiKey?.id ?? ctx.user.id);
+    const presented = presentedApiKey(req.headers);
+    if (!presented) throw new AppError("unauthenticated", "Send an org API key: Authorization: Bearer dmk_…");
+    const meta = metaFromHeaders(req.headers);
+    const principal = await authenticateApiKey(presented, meta);
+    ctx = apiKeyContext(principal, meta);
+    // The key's own budget, and the organization's plan budget it shares with the REST API.
+    await enforceLimit("mcp.key", principal.key.id);
+    await enforceLimit(orgPolicyOf(principal.org.plan), principal.org.id);
   } catch (error) {
     return refuse(error);
   }
