@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 
@@ -26,7 +26,9 @@ export async function mailedLink(email: string, pathPrefix: string): Promise<str
   throw new Error(`No ${pathPrefix} link mailed to ${email} in ${SERVER_LOG}`);
 }
 
-let people = 0;
+// Starts at a random person so reruns against one long-running server (E2E_BASE_URL) do not reuse
+// the client IPs, and so the per-IP sign-up limit, of the previous run.
+let people = randomInt(0, 60_000);
 
 /**
  * A fresh browser context: another person, with cookies and a client IP of their own. The
