@@ -12,7 +12,18 @@ import { newPage, signUp, uniqueEmail } from "./support";
  * the OpenAPI document.
  */
 
+/** Console errors and uncaught exceptions of a page: a page that only rendered in tests may break here. */
+function watchErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
 async function ownerWithOrg(page: Page, prefix: string): Promise<string> {
+  watched.set(page, watchErrors(page));
   await signUp(page, { name: "Ida Integrator", email: uniqueEmail("ida") });
   await expect(page).toHaveURL(/\/orgs/);
   await page.waitForLoadState("networkidle");
@@ -21,6 +32,17 @@ async function ownerWithOrg(page: Page, prefix: string): Promise<string> {
   await expect(page).toHaveURL(new RegExp(`/${prefix.toLowerCase()}-[a-z0-9]+$`));
   return new URL(page.url()).pathname.slice(1);
 }
+
+/** The page does not scroll sideways at 1280 px: wide content scrolls inside its own box. */
+async function expectNoSideScroll(page: Page) {
+  const width = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  expect(width.scroll).toBeLessThanOrEqual(width.client);
+}
+
+const watched = new Map<Page, string[]>();
 
 type Received = { headers: IncomingHttpHeaders; body: string };
 
@@ -97,7 +119,10 @@ test("webhooks: an endpoint gets a signed run event, listed with its attempts, a
     await expect(owner).toHaveURL(new RegExp(`/${orgSlug}/projects/hooked$`));
     await owner.goto(`/${orgSlug}/projects/hooked/runs/new`);
     await owner.waitForLoadState("networkidle");
-    await owner.getByLabel("Goal").fill("Describe the architecture.");
+    // A long first line: the delivery page shows it in the payload without widening the page.
+    await owner
+      .getByLabel("Goal")
+      .fill(`Describe the architecture ${"of the appointment booking system ".repeat(8)}for the team.`);
     await owner.getByRole("combobox", { name: "Template" }).click();
     await owner.getByRole("option", { name: "Technical architecture overview" }).click();
     await owner.getByLabel("Review the plan first").check();
@@ -133,6 +158,8 @@ test("webhooks: an endpoint gets a signed run event, listed with its attempts, a
     await expect(owner).toHaveURL(new RegExp(`/${orgSlug}/settings/webhooks/deliveries/[0-9a-f-]{36}$`));
     const originalUrl = owner.url();
     await expect(owner.getByRole("heading", { name: "Attempts" })).toBeVisible();
+    await expect(owner.getByRole("heading", { name: "Payload" })).toBeVisible();
+    await expectNoSideScroll(owner);
     await owner.getByRole("button", { name: "Resend", exact: true }).click();
     await expect(owner).not.toHaveURL(originalUrl, { timeout: 30_000 });
     await expect(owner.getByText("A resend of")).toBeVisible();
@@ -160,6 +187,9 @@ test("webhooks: an endpoint gets a signed run event, listed with its attempts, a
       ).toHaveCount(2, { timeout: 1000 });
     }).toPass({ timeout: 30_000 });
     await expect(owner.getByRole("row", { name: /resend/ })).toHaveCount(1);
+    await expectNoSideScroll(owner);
+    await owner.screenshot({ path: "test-results/integrations/webhooks.png", fullPage: true });
+    expect(watched.get(owner)).toEqual([]);
   } finally {
     await receiver.stop();
   }
@@ -196,6 +226,9 @@ test("MCP servers: register a server, see its tools, grant one to an agent", asy
     await expect(
       owner.getByRole("checkbox", { name: "Offer lookup_ticket to System Architect" }),
     ).not.toBeChecked();
+    await expectNoSideScroll(owner);
+    await owner.screenshot({ path: "test-results/integrations/mcp.png", fullPage: true });
+    expect(watched.get(owner)).toEqual([]);
   } finally {
     await mcp.stop();
   }
@@ -222,6 +255,9 @@ test("API reference: lists the v1 operations and links the OpenAPI document", as
   expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
   expect(Object.keys(doc.paths["/api/v1/projects/{project}/runs"] ?? {})).toContain("post");
   // The link opens it in the browser too.
+  await expectNoSideScroll(owner);
+  await owner.screenshot({ path: "test-results/integrations/api-reference.png" });
+  expect(watched.get(owner)).toEqual([]);
   await link.click();
   await expect(owner).toHaveURL(/\/api\/v1\/openapi\.json$/);
   await expect(owner.locator("body")).toContainText('"openapi"');

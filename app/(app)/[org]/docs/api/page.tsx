@@ -32,7 +32,9 @@ export default async function ApiReferencePage({ params }: { params: Promise<{ o
           </>
         }
       />
-      <div className="grid max-w-4xl gap-6">
+      {/* grid-cols-1 (minmax(0, 1fr)): a long curl line scrolls inside its card instead of widening
+          every card past the page. */}
+      <div className="grid max-w-4xl grid-cols-1 gap-6">
         <Card>
           <CardContent className="space-y-2 text-sm">
             <p>
@@ -69,7 +71,7 @@ export default async function ApiReferencePage({ params }: { params: Promise<{ o
           </CardContent>
         </Card>
         {groups.map((g) => (
-          <section key={g.tag} className="grid gap-4" aria-labelledby={`tag-${g.tag}`}>
+          <section key={g.tag} className="grid min-w-0 grid-cols-1 gap-4" aria-labelledby={`tag-${g.tag}`}>
             <h2 id={`tag-${g.tag}`} className="font-semibold text-lg">
               {g.tag}
             </h2>

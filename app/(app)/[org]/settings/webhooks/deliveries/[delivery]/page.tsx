@@ -39,7 +39,9 @@ export default async function WebhookDeliveryPage({ params }: Props) {
         description={`To ${delivery.endpointUrl} · webhook-id ${delivery.messageId}`}
         actions={<ResendDeliveryButton orgSlug={ctx.org.slug} deliveryId={delivery.id} />}
       />
-      <div className="grid max-w-4xl gap-6">
+      {/* grid-cols-1 (minmax(0, 1fr)): a long payload line scrolls inside its card instead of widening
+          the page. */}
+      <div className="grid max-w-4xl grid-cols-1 gap-6">
         <Card>
           <CardContent className="grid gap-2 pt-6 text-sm">
             <p className="flex items-center gap-2">
