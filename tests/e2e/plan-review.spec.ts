@@ -13,6 +13,16 @@ const statusBadge = (page: Page, label: string) =>
 const board = (page: Page) => page.getByRole("tabpanel");
 const card = (page: Page, title: string) => board(page).getByRole("article", { name: title, exact: true });
 
+/** Console errors and uncaught exceptions of a page: a page that only rendered in tests may break here. */
+function watchErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
 test("a member reviews and changes the plan, then starts the run", async ({ browser }) => {
   test.setTimeout(300_000);
   const owner = await newPage(browser);
@@ -32,6 +42,7 @@ test("a member reviews and changes the plan, then starts the run", async ({ brow
   const memberEmail = uniqueEmail("max");
   await invite(owner, orgSlug, memberEmail, "Member");
   const member = await join(browser, memberEmail, "Max Member", orgSlug);
+  const problems = watchErrors(member);
 
   // Start with "Review the plan first".
   await member.goto(`/${orgSlug}/projects/booking-app/runs/new`);
@@ -122,4 +133,6 @@ test("a member reviews and changes the plan, then starts the run", async ({ brow
   const done = board(member).getByRole("region", { name: /^Done/ });
   await expect(done.getByRole("article", { name: added, exact: true })).toBeVisible();
   await expect(done.getByRole("article", { name: renamed, exact: true })).toBeVisible();
+  await member.screenshot({ path: "test-results/plan-review/done.png", fullPage: true });
+  expect(problems).toEqual([]);
 });
