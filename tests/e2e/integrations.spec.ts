@@ -189,6 +189,14 @@ test("webhooks: an endpoint gets a signed run event, listed with its attempts, a
     await expect(owner.getByRole("row", { name: /resend/ })).toHaveCount(1);
     await expectNoSideScroll(owner);
     await owner.screenshot({ path: "test-results/integrations/webhooks.png", fullPage: true });
+
+    // The endpoint's own page lists both deliveries too.
+    await owner.getByRole("link", { name: receiver.url }).click();
+    await expect(owner.getByRole("heading", { name: "Deliveries" })).toBeVisible();
+    await expect(
+      owner.getByRole("row", { name: /run\.started/ }).filter({ hasText: "succeeded" }),
+    ).toHaveCount(2);
+    await expectNoSideScroll(owner);
     expect(watched.get(owner)).toEqual([]);
   } finally {
     await receiver.stop();
