@@ -18,7 +18,9 @@ type NewKeySecretProps = {
 /** The only time a key's secret is visible: copy it, or a config that already contains it. */
 export function NewKeySecret({ name, secret, configs, placeholder, onDone }: NewKeySecretProps) {
   return (
-    <div className="grid gap-4">
+    // grid-cols-1 (minmax(0, 1fr)) and min-w-0: a config's long lines scroll inside its <pre>
+    // instead of widening the page (985 px on a 390 px phone).
+    <div className="grid min-w-0 grid-cols-1 gap-4">
       <Alert>
         <AlertTitle>Copy the key for “{name}” now</AlertTitle>
         <AlertDescription>
@@ -38,7 +40,7 @@ export function NewKeySecret({ name, secret, configs, placeholder, onDone }: New
       {configs.map((config) => {
         const content = config.content.split(placeholder).join(secret);
         return (
-          <div key={config.id} className="grid gap-2">
+          <div key={config.id} className="grid min-w-0 grid-cols-1 gap-2">
             <div className="flex items-center justify-between gap-2">
               <div>
                 <p className="font-medium text-sm">{config.label}</p>

@@ -270,3 +270,24 @@ test("API reference: lists the v1 operations and links the OpenAPI document", as
   await expect(owner).toHaveURL(/\/api\/v1\/openapi\.json$/);
   await expect(owner.locator("body")).toContainText('"openapi"');
 });
+
+test("the integration pages fit a phone, the new API key's configs included", async ({ browser }) => {
+  const owner = await newPage(browser);
+  const orgSlug = await ownerWithOrg(owner, "Phone");
+  await owner.setViewportSize({ width: 390, height: 844 });
+  await owner.goto(`/${orgSlug}/settings/api-keys`);
+  await owner.waitForLoadState("networkidle");
+  await owner.getByLabel("Name").fill("CI");
+  await owner.getByRole("button", { name: "Read only" }).click();
+  await owner.getByRole("button", { name: "Create key" }).click();
+  await expect(owner.getByTestId("api-key-secret")).toBeVisible();
+  // The MCP and git configs carry long lines: they scroll inside their boxes.
+  await expect(owner.getByText(/mcpServers/).first()).toBeVisible();
+  await expectNoSideScroll(owner);
+  for (const path of ["settings/webhooks", "settings/mcp", "docs/api"]) {
+    await owner.goto(`/${orgSlug}/${path}`);
+    await owner.waitForLoadState("networkidle");
+    await expectNoSideScroll(owner);
+  }
+  expect(watched.get(owner)).toEqual([]);
+});

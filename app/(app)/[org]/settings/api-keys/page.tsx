@@ -48,7 +48,7 @@ export default async function ApiKeysPage({ params }: Props) {
         title="API keys"
         description={`Let CI, scripts and IDE agents act for ${ctx.org.name} through the REST API, the MCP server and git over HTTPS.`}
       />
-      <div className="grid max-w-4xl gap-6">
+      <div className="grid max-w-4xl grid-cols-1 gap-6">
         <Card>
           <CardHeader>
             <CardTitle>
