@@ -490,7 +490,11 @@ describe("emitting", () => {
     await new Promise<void>((r) => trickle.listen(0, "127.0.0.1", r));
     receivers.push({ stop: () => new Promise<void>((r) => trickle.close(() => r())) });
     const url = `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/hooks`;
-    const { endpoint } = await createWebhookEndpoint(ctx, { url, events: ["run.completed"] as never });
+    const { endpoint } = await createWebhookEndpoint(ctx, {
+      url,
+      description: "",
+      events: ["run.completed"] as never,
+    });
     const db = await getDb();
     // Recorded directly, not announced: only this attempt sends it.
     const [row] = await db
