@@ -109,7 +109,11 @@ export function McpServerForm({ orgSlug, server, onDone }: McpServerFormProps) {
         label="URL"
         htmlFor={`${idPrefix}-url`}
         error={fieldErrors.url}
-        hint="The server's streamable HTTP endpoint. Internal addresses are refused."
+        hint={
+          server
+            ? "The server's streamable HTTP endpoint (https). Moving it to another host or port keeps no stored header value (re-enter them) and clears its tools' grants."
+            : "The server's streamable HTTP endpoint (https). Internal addresses are refused."
+        }
       >
         <Input
           id={`${idPrefix}-url`}
@@ -126,7 +130,11 @@ export function McpServerForm({ orgSlug, server, onDone }: McpServerFormProps) {
         <legend className="mb-1 font-medium text-sm">Headers</legend>
         <p className="text-muted-foreground text-sm">
           Sent with every request, e.g. <code>Authorization</code> = <code>Bearer …</code>. Stored encrypted;
-          values are never shown again{server ? " — leave a value blank to keep the stored one" : ""}.
+          values are never shown again
+          {server
+            ? " — leave a value blank to keep the stored one, unless the URL moves to another host"
+            : ""}
+          .
         </p>
         {headers.map((row, index) => (
           <div key={row.key} className="flex items-center gap-2">

@@ -7,6 +7,7 @@ import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { createGuardedFetch } from "@/lib/net/guarded-fetch";
 import { UNREACHABLE_MESSAGE, UnreachableUrlError } from "@/lib/net/vet-url";
 import { MCP_LIMITS } from "./limits";
+import { mcpUrlPolicy } from "./url";
 
 /** Where to connect: the server's URL and its (decrypted) headers. */
 export type McpTarget = { url: string; headers: Record<string, string> };
@@ -41,7 +42,7 @@ export async function openMcpClient(
     // The guard's own limits sit just past the caller's deadline, so a slow server is reported
     // as slow (the deadline's reason) rather than as unreachable.
     fetch: createGuardedFetch({
-      allowHttp: true,
+      ...mcpUrlPolicy(),
       timeoutMs: opts.requestTimeoutMs + GUARD_MARGIN_MS,
       bodyIdleTimeoutMs: opts.requestTimeoutMs + GUARD_MARGIN_MS,
       maxBytes: MCP_LIMITS.maxBytes,

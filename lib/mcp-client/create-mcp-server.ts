@@ -42,7 +42,13 @@ export async function createMcpServer(ctx: OrgContext, raw: CreateMcpServerInput
       await ctx.audit(tx, {
         action: "mcp_server.create",
         target: { type: "mcp_server", id: created.id },
-        metadata: { name: input.name, url, headerNames: sealed.names, enabled: input.enabled },
+        // The origin only: a URL may carry a token in its query.
+        metadata: {
+          name: input.name,
+          origin: new URL(url).origin,
+          headerNames: sealed.names,
+          enabled: input.enabled,
+        },
       });
       return created;
     });

@@ -6,6 +6,14 @@ import type { OrgContext } from "@/lib/orgs/context";
 import { mcpServerIdInput } from "./schemas";
 import { loadServer } from "./summary";
 
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
 /** Removes a server and, with it, every grant of its tools (runs stop offering them at once). */
 export async function deleteMcpServer(ctx: OrgContext, raw: { id: string }): Promise<{ id: string }> {
   requireScope(ctx, "integrations.manage");
@@ -16,7 +24,7 @@ export async function deleteMcpServer(ctx: OrgContext, raw: { id: string }): Pro
     await ctx.audit(tx, {
       action: "mcp_server.delete",
       target: { type: "mcp_server", id },
-      metadata: { name: row.name, url: row.url },
+      metadata: { name: row.name, origin: originOf(row.url) },
     });
     return { id };
   });

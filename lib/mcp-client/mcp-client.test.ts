@@ -110,7 +110,7 @@ describe("MCP servers registry", () => {
 
     const dead = await startMcpServer();
     await dead.stop();
-    const moved = await updateMcpServer(ctx, { id: server.id, url: dead.url });
+    const moved = await updateMcpServer(ctx, { id: server.id, url: dead.url, headers: [] });
     const gone = await refreshMcpTools(ctx, { id: moved.id });
     expect(gone.lastError).toBe(UNREACHABLE_MESSAGE);
     expect(gone.lastError).not.toMatch(/at |Error:|ECONNREFUSED/);
@@ -135,11 +135,99 @@ describe("MCP servers registry", () => {
     expect(blankNew.code).toBe("validation");
     expect(blankNew.fieldErrors?.headers?.[0]).toContain("X-New");
 
+    // An edit that leaves the headers out keeps them.
+    const renamed = await updateMcpServer(ctx, { id: server.id, name: "Tickets2", enabled: false });
+    expect(renamed.headerNames).toEqual(["Authorization", "X-Team"]);
+
     const dropped = await updateMcpServer(ctx, { id: server.id, headers: [] });
     expect(dropped.headerNames).toEqual([]);
     const db = await getDb();
     const [row] = await db.select().from(mcpServers).where(eq(mcpServers.id, server.id));
     expect(row?.headersEncrypted).toBeNull();
+  });
+
+  it("keeps no stored header when the URL moves to another origin, and clears the grants", async () => {
+    const { t, ctx, server } = await registered();
+    await refreshMcpTools(ctx, { id: server.id });
+    await setToolGrants(ctx, {
+      serverId: server.id,
+      agentSlug: "requirements-elicitor",
+      toolNames: ["lookup_ticket"],
+    });
+    const elsewhere = await startMcpServer();
+    try {
+      // Headers left out, or a row left blank: refused, nothing saved, nothing sent elsewhere.
+      for (const headers of [undefined, [{ name: "Authorization", value: "" }]]) {
+        const refused = await rejection(updateMcpServer(ctx, { id: server.id, url: elsewhere.url, headers }));
+        expect(refused.code).toBe("validation");
+        expect(refused.fieldErrors?.headers?.[0]).toMatch(
+          /re-enter the value: the server's address changed/i,
+        );
+        expect(refused.fieldErrors?.headers?.[0]).toContain("Authorization");
+      }
+      const db = await getDb();
+      const [unchanged] = await db.select().from(mcpServers).where(eq(mcpServers.id, server.id));
+      expect(unchanged?.url).toBe(mcp.url);
+      expect(elsewhere.requests).toHaveLength(0);
+
+      // Same origin, another path: a blank row still keeps the stored value.
+      const samePlace = await updateMcpServer(ctx, {
+        id: server.id,
+        url: `${mcp.url}?v=2`,
+        headers: [{ name: "Authorization", value: "" }],
+      });
+      expect(samePlace.grants).toEqual({ lookup_ticket: ["requirements-elicitor"] });
+
+      const moved = await updateMcpServer(ctx, {
+        id: server.id,
+        url: elsewhere.url,
+        headers: [{ name: "Authorization", value: "Bearer mine" }],
+      });
+      expect(moved.grants).toEqual({});
+      expect(await loadMcpRunTools({ orgId: t.org.id, agentSlug: "requirements-elicitor" })).toMatchObject({
+        offered: [],
+      });
+      await refreshMcpTools(ctx, { id: server.id });
+      expect(elsewhere.requests.length).toBeGreaterThan(0);
+      expect(elsewhere.requests.every((h) => h.authorization === "Bearer mine")).toBe(true);
+      const audits = await db.select().from(auditLogs).where(eq(auditLogs.orgId, t.org.id));
+      const update = audits.filter((a) => a.action === "mcp_server.update").at(-1);
+      expect(update?.metadata).toMatchObject({ originChanged: true, clearedGrants: 1 });
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
+  it("writes only the URL's origin to the audit log (a query may carry a token)", async () => {
+    setTestEnv({ ALLOW_PRIVATE_NETWORK_URLS: "1" });
+    const t = await createTeam();
+    const ctx = await ctxOf(t.admin, t.org.slug);
+    const server = await createMcpServer(ctx, { name: "Keyed", url: `${mcp.url}?api_key=qk-secret-1` });
+    await updateMcpServer(ctx, { id: server.id, url: `${mcp.url}?api_key=qk-secret-2` });
+    await deleteMcpServer(ctx, { id: server.id });
+    const db = await getDb();
+    const audits = await db.select().from(auditLogs).where(eq(auditLogs.orgId, t.org.id));
+    expect(audits.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["mcp_server.create", "mcp_server.update", "mcp_server.delete"]),
+    );
+    expect(JSON.stringify(audits)).not.toContain("qk-secret");
+    for (const a of audits.filter((x) => x.action.startsWith("mcp_server."))) {
+      expect((a.metadata as { origin?: string }).origin).toBe(new URL(mcp.url).origin);
+    }
+  });
+
+  it("requires https unless private network URLs are allowed", async () => {
+    const t = await createTeam();
+    const ctx = await ctxOf(t.admin, t.org.slug);
+    const plain = await rejection(createMcpServer(ctx, { name: "Plain", url: "http://mcp.example.com/mcp" }));
+    expect(plain.fieldErrors?.url).toEqual(["The address must start with https://."]);
+    // At connection time too (a server saved while it was allowed).
+    expect(
+      await callMcpTool({ url: "http://mcp.example.com/mcp", headers: {} }, "lookup_ticket", {}),
+    ).toEqual({
+      ok: false,
+      error: UNREACHABLE_MESSAGE,
+    });
   });
 
   it("refuses internal URLs at create and update, and at connection time", async () => {
@@ -148,7 +236,11 @@ describe("MCP servers registry", () => {
     for (const url of [...INTERNAL_URLS, METADATA_URL]) {
       const error = await rejection(createMcpServer(ctx, { name: "Internal", url }));
       expect(error.code).toBe("validation");
-      expect(error.fieldErrors?.url).toEqual([UNREACHABLE_MESSAGE]);
+      expect(error.fieldErrors?.url).toEqual(["The address must start with https://."]);
+      const https = await rejection(
+        createMcpServer(ctx, { name: "Internal", url: url.replace(/^http:/, "https:") }),
+      );
+      expect(https.fieldErrors?.url).toEqual([UNREACHABLE_MESSAGE]);
     }
     expect(
       (await rejection(createMcpServer(ctx, { name: "Ftp", url: "ftp://example.com/" }))).fieldErrors

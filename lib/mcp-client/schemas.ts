@@ -27,11 +27,11 @@ const headerRow = z.object({
     .refine((v) => !/[\r\n]/.test(v), "A header value is one line."),
 });
 
-const headers = z
+const headerList = z
   .array(headerRow)
   .max(20, "At most 20 headers.")
-  .refine((rows) => new Set(rows.map((r) => r.name.toLowerCase())).size === rows.length, "Each header once.")
-  .default([]);
+  .refine((rows) => new Set(rows.map((r) => r.name.toLowerCase())).size === rows.length, "Each header once.");
+const headers = headerList.default([]);
 
 const name = z
   .string()
@@ -63,7 +63,9 @@ export const updateMcpServerInput = z.object({
    * The full list of headers the server keeps: a row with a blank value keeps that header's stored
    * value; a stored header missing from the list is removed. Omitted: headers unchanged.
    */
-  headers: headers.optional(),
+  // No default here: zod 4 applies a default inside .optional(), which would turn "left out" into
+  // "remove every header".
+  headers: headerList.optional(),
   enabled: flag.optional(),
 });
 export type UpdateMcpServerInput = z.input<typeof updateMcpServerInput>;

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { mcpServers } from "@/db/schema";
+import { mcpServers, mcpToolGrants } from "@/db/schema";
 import { parseWith } from "@/lib/api/input";
 import { requireScope } from "@/lib/api-keys/key-context";
 import { AppError, isUniqueViolation } from "@/lib/errors";
@@ -10,9 +10,17 @@ import { type McpServerSummary, type UpdateMcpServerInput, updateMcpServerInput 
 import { grantsOf, loadServer, toMcpServerSummary } from "./summary";
 import { assertMcpUrl } from "./url";
 
+export const ADDRESS_CHANGED = "Re-enter the value: the server's address changed.";
+
 /**
  * Changes a server's name, URL, headers or enabled flag. A header row left blank keeps its stored
  * value (values are never shown, so an admin cannot re-type them); a new URL passes the guard again.
+ *
+ * Moving the server to another origin (scheme, host or port) keeps no stored secret: every header
+ * must be given again (a blank row, or headers left out while some are stored, is refused), so
+ * whoever changes the address cannot send another admin's token to a host of their choosing. The
+ * tools' grants are cleared too (another server's tools are not the ones the agents were granted);
+ * the audit entry says how many.
  */
 export async function updateMcpServer(ctx: OrgContext, raw: UpdateMcpServerInput): Promise<McpServerSummary> {
   requireScope(ctx, "integrations.manage");
@@ -21,9 +29,21 @@ export async function updateMcpServer(ctx: OrgContext, raw: UpdateMcpServerInput
   try {
     return await ctx.tx(async (tx) => {
       const current = await loadServer(tx, ctx, input.id, true);
+      const moved = url !== undefined && new URL(url).origin !== new URL(current.url).origin;
+      const stored = readHeaders(current.headersEncrypted);
+      if (moved) {
+        const blank = input.headers
+          ? input.headers.filter((h) => !h.value.length).map((h) => h.name)
+          : Object.keys(stored);
+        if (blank.length) {
+          throw new AppError("validation", "Some fields are invalid.", {
+            fieldErrors: { headers: [`${ADDRESS_CHANGED} (${blank.join(", ")})`] },
+          });
+        }
+      }
       let headers: { encrypted: string | null; names: string[] } | undefined;
       if (input.headers) {
-        const merged = mergeHeaders(readHeaders(current.headersEncrypted), input.headers);
+        const merged = mergeHeaders(moved ? {} : stored, input.headers);
         if (merged.missing.length) {
           throw new AppError("validation", "Some fields are invalid.", {
             fieldErrors: {
@@ -45,13 +65,23 @@ export async function updateMcpServer(ctx: OrgContext, raw: UpdateMcpServerInput
         .where(and(eq(mcpServers.orgId, ctx.org.id), eq(mcpServers.id, input.id)))
         .returning();
       if (!row) throw new Error("mcp server update returned nothing");
+      const clearedGrants = moved
+        ? (
+            await tx
+              .delete(mcpToolGrants)
+              .where(and(eq(mcpToolGrants.orgId, ctx.org.id), eq(mcpToolGrants.serverId, row.id)))
+              .returning({ id: mcpToolGrants.id })
+          ).length
+        : 0;
       await ctx.audit(tx, {
         action: "mcp_server.update",
         target: { type: "mcp_server", id: row.id },
         metadata: {
           name: row.name,
           changed: Object.keys(changes).filter((k) => k !== "headersEncrypted"),
-          ...(url !== undefined ? { url } : {}),
+          // The origin only: a URL may carry a token in its query.
+          ...(url !== undefined ? { origin: new URL(url).origin } : {}),
+          ...(moved ? { originChanged: true, clearedGrants } : {}),
           ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
           ...(headers ? { headerNames: headers.names } : {}),
         },

@@ -21,7 +21,10 @@ export type AttemptOutcome = {
 const SNIPPET_BYTES = 1024;
 export const USER_AGENT = "DafnckMachine-Webhooks/1.0";
 
-/** The first `max` bytes of the body as text; the rest is not read. */
+/**
+ * The first `max` bytes of the body as text; the rest is not read. The fetch's signal cuts the
+ * read at the attempt's deadline (the bytes read so far are kept).
+ */
 async function snippetOf(response: Response, max = SNIPPET_BYTES): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();
@@ -43,7 +46,10 @@ async function snippetOf(response: Response, max = SNIPPET_BYTES): Promise<strin
 }
 
 function errorText(error: unknown, timeoutMs: number): string {
-  if (error instanceof UnreachableUrlError && error.reason === "timed out") {
+  const timedOut =
+    (error instanceof UnreachableUrlError && error.reason === "timed out") ||
+    (error as { name?: unknown } | null)?.name === "TimeoutError";
+  if (timedOut) {
     return `No answer within ${Math.round(timeoutMs / 1000)} s.`;
   }
   return UNREACHABLE_MESSAGE;
@@ -52,7 +58,8 @@ function errorText(error: unknown, timeoutMs: number): string {
 /**
  * Attempt `attempt` of a delivery: sign (Standard Webhooks: `webhook-id`, `webhook-timestamp`,
  * `webhook-signature` over `id.timestamp.body`), POST through the guarded fetch (internal addresses
- * refused again at send time, no redirects followed, `timeoutMs` deadline), then record the attempt
+ * refused again at send time, no redirects followed, one `timeoutMs` deadline for the request and
+ * the body read), then record the attempt
  * and the delivery's state in one transaction. A 2xx succeeds; anything else is retried until
  * `final`, which fails the delivery.
  *
@@ -106,8 +113,13 @@ export async function attemptDelivery(
   let statusCode: number | null = null;
   let error: string | null = null;
   let snippet: string | null = null;
+  // One deadline for the whole attempt: connecting, the headers AND the body. The guard's own
+  // timers bound the headers and each silence; a receiver trickling a byte now and then would
+  // otherwise hold the step for as long as it likes while the snippet is read.
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
     const response = await webhookFetch(timeoutMs)(endpoint.url, {
+      signal: deadline,
       method: "POST",
       redirect: "manual",
       headers: {

@@ -30,6 +30,7 @@ import { actAs } from "@/tests/support/session";
 import { startWebhookAnnouncer, sweepWebhookDeliveries } from "./announce";
 import { createWebhookEndpoint } from "./create-endpoint";
 import { deleteWebhookEndpoint } from "./delete-endpoint";
+import { attemptDelivery } from "./deliver";
 import { emitWebhookEvent } from "./emit";
 import { getWebhookDelivery, listWebhookDeliveries } from "./list-deliveries";
 import { listWebhookEndpoints } from "./list-endpoints";
@@ -474,6 +475,49 @@ describe("emitting", () => {
       },
     });
     for (const r of rows) expect((await finalDelivery(r.id)).status).toBe("succeeded");
+  });
+
+  it("one deadline covers the answer's body: a receiver trickling bytes does not hold the attempt", async () => {
+    const team = await createTeam();
+    const ctx = await resolveOrgContext(team.admin, team.org.slug, "integrations.manage", meta);
+    const trickle = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("o");
+      const timer = setInterval(() => res.write("k"), 200);
+      res.on("close", () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => trickle.listen(0, "127.0.0.1", r));
+    receivers.push({ stop: () => new Promise<void>((r) => trickle.close(() => r())) });
+    const url = `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/hooks`;
+    const { endpoint } = await createWebhookEndpoint(ctx, {
+      url,
+      description: "",
+      events: ["run.completed"] as never,
+    });
+    const db = await getDb();
+    // Recorded directly, not announced: only this attempt sends it.
+    const [row] = await db
+      .insert(webhookDeliveries)
+      .values({
+        orgId: team.org.id,
+        endpointId: endpoint.id,
+        eventType: "run.completed",
+        messageId: `msg_slow${crypto.randomUUID().slice(0, 8)}`,
+        payload: { type: "run.completed", timestamp: new Date().toISOString(), data: {} },
+      })
+      .returning();
+    const started = Date.now();
+    const outcome = await attemptDelivery({ orgId: team.org.id, deliveryId: row?.id as string }, 1, {
+      final: false,
+      timeoutMs: 1_000,
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(outcome).toMatchObject({ status: "succeeded", statusCode: 200 });
+    const [attempt] = await attemptsOf(row?.id as string);
+    expect(attempt?.statusCode).toBe(200);
+    expect(attempt?.responseSnippet).toMatch(/^ok+$/);
+    expect(attempt?.responseSnippet?.length ?? 0).toBeLessThan(1024);
   });
 
   it("the sweep announces a delivery whose announcement was lost", async () => {
