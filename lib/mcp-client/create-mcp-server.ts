@@ -3,10 +3,14 @@ import { parseWith } from "@/lib/api/input";
 import { requireScope } from "@/lib/api-keys/key-context";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
+import { assertOrgQuota } from "@/lib/orgs/org-quota";
 import { sealHeaders } from "./headers";
 import { type CreateMcpServerInput, createMcpServerInput, type McpServerSummary } from "./schemas";
 import { toMcpServerSummary } from "./summary";
 import { assertMcpUrl } from "./url";
+
+/** MCP servers per organization. */
+export const MAX_MCP_SERVERS = 20;
 
 export const nameTaken = () =>
   new AppError("conflict", "A server with this name exists.", {
@@ -26,6 +30,13 @@ export async function createMcpServer(ctx: OrgContext, raw: CreateMcpServerInput
   const sealed = sealHeaders(Object.fromEntries(input.headers.map((h) => [h.name, h.value])));
   try {
     const row = await ctx.tx(async (tx) => {
+      await assertOrgQuota(tx, {
+        orgId: ctx.org.id,
+        table: mcpServers,
+        orgColumn: mcpServers.orgId,
+        max: MAX_MCP_SERVERS,
+        what: "MCP servers",
+      });
       const [created] = await tx
         .insert(mcpServers)
         .values({

@@ -11,7 +11,7 @@ import { startMcpServer, type TestMcpServer } from "@/tests/support/mcp-server";
 import { auditCount } from "@/tests/support/org-helpers";
 import { INTERNAL_URLS, METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { callMcpTool } from "./call-tool";
-import { createMcpServer } from "./create-mcp-server";
+import { createMcpServer, MAX_MCP_SERVERS } from "./create-mcp-server";
 import { deleteMcpServer } from "./delete-mcp-server";
 import { MCP_LIMITS } from "./limits";
 import { listMcpServers } from "./list-mcp-servers";
@@ -228,6 +228,19 @@ describe("MCP servers registry", () => {
       ok: false,
       error: UNREACHABLE_MESSAGE,
     });
+  });
+
+  it("caps MCP servers per organization", async () => {
+    const { t, ctx } = await registered();
+    const create = (i: number) => createMcpServer(ctx, { name: `Server ${i}`, url: mcp.url });
+    for (let i = 2; i < MAX_MCP_SERVERS; i++) await create(i);
+    const raced = await Promise.allSettled([create(100), create(101), create(102)]);
+    expect(raced.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of raced.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
+    }
+    const admin = await resolveOrgContext(t.admin, t.org.slug, "integrations.manage", meta);
+    expect(await listMcpServers(admin)).toHaveLength(MAX_MCP_SERVERS);
   });
 
   it("refuses internal URLs at create and update, and at connection time", async () => {

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, asc, eq, gt, lt } from "drizzle-orm";
 import type { Inngest } from "inngest";
 import { getDb } from "@/db";
 import { webhookDeliveries } from "@/db/schema";
@@ -91,6 +91,8 @@ export async function sweepWebhookDeliveries(
         gt(webhookDeliveries.createdAt, new Date(now - GIVE_UP_MS)),
       ),
     )
+    // Oldest first, so a lost announcement is not starved behind newer rows the sweep re-sends.
+    .orderBy(asc(webhookDeliveries.createdAt))
     .limit(500);
   await announceDeliveries(stale, client);
   return { announced: stale.length, expired: expired.length };

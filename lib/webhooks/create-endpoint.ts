@@ -1,10 +1,14 @@
 import { webhookEndpoints } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto";
 import type { OrgContext } from "@/lib/orgs/context";
+import { assertOrgQuota } from "@/lib/orgs/org-quota";
 import { requireWebhookAccess } from "./access";
 import { type CreateWebhookEndpointInput, toEndpointSummary, type WebhookEndpointSummary } from "./schemas";
 import { generateWebhookSecret } from "./secret";
 import { assertWebhookUrl } from "./url-policy";
+
+/** Endpoints per organization: each run event fans out to every subscribed one in its transaction. */
+export const MAX_WEBHOOK_ENDPOINTS = 20;
 
 /**
  * Registers an endpoint. Its URL must pass the guard against internal addresses; its signing
@@ -18,6 +22,13 @@ export async function createWebhookEndpoint(
   const url = await assertWebhookUrl(input.url);
   const secret = generateWebhookSecret();
   const row = await ctx.tx(async (tx) => {
+    await assertOrgQuota(tx, {
+      orgId: ctx.org.id,
+      table: webhookEndpoints,
+      orgColumn: webhookEndpoints.orgId,
+      max: MAX_WEBHOOK_ENDPOINTS,
+      what: "webhook endpoints",
+    });
     const [created] = await tx
       .insert(webhookEndpoints)
       .values({

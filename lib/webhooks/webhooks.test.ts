@@ -28,7 +28,7 @@ import { auditCount } from "@/tests/support/org-helpers";
 import { METADATA_URL, startRedirectServer } from "@/tests/support/redirect-server";
 import { actAs } from "@/tests/support/session";
 import { startWebhookAnnouncer, sweepWebhookDeliveries } from "./announce";
-import { createWebhookEndpoint } from "./create-endpoint";
+import { createWebhookEndpoint, MAX_WEBHOOK_ENDPOINTS } from "./create-endpoint";
 import { deleteWebhookEndpoint } from "./delete-endpoint";
 import { attemptDelivery } from "./deliver";
 import { emitWebhookEvent } from "./emit";
@@ -220,6 +220,22 @@ describe("webhook endpoints", () => {
     const wide = await mintApiKey(team.admin, team.org.slug, ["integrations.manage"]);
     const wideCtx = apiKeyContext(await authenticateApiKey(wide.secret, meta), meta);
     expect((await listWebhookEndpoints(wideCtx)).map((e) => e.id)).toEqual([endpoint.id]);
+  });
+
+  it("caps endpoints per organization", async () => {
+    const { ctx, receiver } = await setup();
+    const create = () =>
+      createWebhookEndpoint(ctx, { url: receiver.url, description: "", events: ["run.failed"] });
+    for (let i = 1; i < MAX_WEBHOOK_ENDPOINTS - 1; i++) await create();
+    const raced = await Promise.allSettled([create(), create(), create()]);
+    expect(raced.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of raced.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "conflict" });
+    }
+    expect(await listWebhookEndpoints(ctx)).toHaveLength(MAX_WEBHOOK_ENDPOINTS);
+    // Another organization is not affected.
+    const other = await setup();
+    expect(await listWebhookEndpoints(other.ctx)).toHaveLength(1);
   });
 });
 
