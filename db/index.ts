@@ -83,10 +83,10 @@ export async function withTenant<T>(
 ): Promise<T> {
   const db = await getDb();
   return db.transaction(async (tx) => {
+    // One round trip: `set_config('role', …, true)` is SET LOCAL ROLE, evaluated after the settings.
     await tx.execute(
-      sql`select set_config('app.org_id', ${scope.orgId}, true), set_config('app.user_id', ${scope.userId ?? ""}, true)`,
+      sql`select set_config('app.org_id', ${scope.orgId}, true), set_config('app.user_id', ${scope.userId ?? ""}, true), set_config('role', 'dm_app', true)`,
     );
-    await tx.execute(sql`set local role dm_app`);
     return fn(tx);
   });
 }
@@ -99,9 +99,8 @@ export async function asUser<T>(userId: string | null, fn: (tx: Tx) => Promise<T
   const db = await getDb();
   return db.transaction(async (tx) => {
     await tx.execute(
-      sql`select set_config('app.org_id', '', true), set_config('app.user_id', ${userId ?? ""}, true)`,
+      sql`select set_config('app.org_id', '', true), set_config('app.user_id', ${userId ?? ""}, true), set_config('role', 'dm_app', true)`,
     );
-    await tx.execute(sql`set local role dm_app`);
     return fn(tx);
   });
 }
