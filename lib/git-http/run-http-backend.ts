@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { gitProcessEnv, redactGitText } from "@/lib/repos/git";
+import { gitProcessEnv, redactGitText, spawnGit } from "@/lib/repos/git";
 import { MAX_FETCH_REQUEST_BYTES } from "./request-body";
 
 export type HttpBackendRequest = {
@@ -63,27 +62,10 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
       ...(req.gitProtocol ? { HTTP_GIT_PROTOCOL: req.gitProtocol } : {}),
     },
   );
-  const child = spawn("git", ["http-backend"], {
+  const { child, exited, stderr } = spawnGit(["http-backend"], {
     cwd: path.dirname(req.origin),
-    env: env as NodeJS.ProcessEnv,
-    stdio: ["pipe", "pipe", "pipe"],
-    windowsHide: true,
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk: string) => {
-    if (stderr.length < 8192) stderr += chunk;
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const exited = new Promise<number | null>((resolve) => {
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    child.on("error", () => {
-      clearTimeout(timer);
-      resolve(null);
-    });
+    env,
+    timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
   void exited.then(() => req.onClosed?.());
   // Independent of the response stream: a client that hangs up without reading git's report
@@ -193,7 +175,7 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
         c.close();
       } else {
         c.error(
-          new Error(`git http-backend exited with ${code}: ${redactGitText(stderr.trim()).slice(0, 500)}`),
+          new Error(`git http-backend exited with ${code}: ${redactGitText(stderr().trim()).slice(0, 500)}`),
         );
       }
     };
@@ -230,7 +212,9 @@ export function runHttpBackend(req: HttpBackendRequest): Promise<Response> {
             return;
           }
           fail(
-            new Error(`git http-backend exited with ${code}: ${redactGitText(stderr.trim()).slice(0, 500)}`),
+            new Error(
+              `git http-backend exited with ${code}: ${redactGitText(stderr().trim()).slice(0, 500)}`,
+            ),
           );
         });
         return;

@@ -142,15 +142,19 @@ export function git(args: string[], opts: GitOptions): Promise<GitResult<string 
  * whole. Same environment and config as `git()`. The stream errors when git exits non-zero or
  * times out, and cancelling it (a client that went away) kills git.
  */
-export function gitStream(
+/**
+ * A git process with its stdin, stdout and stderr piped: the first 8 KB of stderr kept for
+ * messages, killed at `timeoutMs`; `exited` resolves with its exit code (null when it could not
+ * start). The one spawn of streaming git commands (gitStream, git http-backend).
+ */
+export function spawnGit(
   args: string[],
-  opts: Omit<GitOptions, "input" | "binary" | "maxBuffer" | "okCodes">,
+  opts: { cwd: string; env: Record<string, string>; timeoutMs: number },
 ) {
-  const config = { ...BASE_CONFIG, ...opts.config };
   const child = spawn("git", args, {
     cwd: opts.cwd,
-    env: gitEnv(config, opts.env) as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
+    env: opts.env as NodeJS.ProcessEnv,
+    stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true,
   });
   let stderr = "";
@@ -158,7 +162,7 @@ export function gitStream(
   child.stderr.on("data", (chunk: string) => {
     if (stderr.length < 8192) stderr += chunk;
   });
-  const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
   const exited = new Promise<number | null>((resolve) => {
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -169,6 +173,20 @@ export function gitStream(
       resolve(null);
     });
   });
+  return { child, exited, stderr: () => stderr };
+}
+
+export function gitStream(
+  args: string[],
+  opts: Omit<GitOptions, "input" | "binary" | "maxBuffer" | "okCodes">,
+) {
+  const config = { ...BASE_CONFIG, ...opts.config };
+  const { child, exited, stderr } = spawnGit(args, {
+    cwd: opts.cwd,
+    env: gitEnv(config, opts.env),
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+  child.stdin.end();
   const source = child.stdout;
   // The subcommand, for messages (`--git-dir <dir>` comes first in a bare repository).
   const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--git-dir") ?? args[0];
@@ -187,7 +205,7 @@ export function gitStream(
         finished = true;
         if (code === 0) controller.close();
         else {
-          const detail = redactGitText(stderr.trim()).slice(0, 2000);
+          const detail = redactGitText(stderr().trim()).slice(0, 2000);
           controller.error(
             new GitError(`git ${verb} exited with ${code}${detail ? `: ${detail}` : ""}`, args, code, detail),
           );
@@ -199,8 +217,8 @@ export function gitStream(
     },
     cancel() {
       finished = true;
-      clearTimeout(timer);
       source.destroy();
+      // The kill ends the process; its close clears the timeout.
       child.kill("SIGKILL");
     },
   });
