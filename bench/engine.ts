@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { Inngest } from "inngest";
 import { serve } from "inngest/next";
-import type { Db } from "@/db";
+import { type Db, pgliteExtensions } from "@/db";
 import * as schema from "@/db/schema";
 import { EMBEDDED_BASE_URL, engineFetch } from "@/lib/engine/embedded";
 import { createEngine, type Engine } from "@/lib/engine/engine";
@@ -37,7 +37,7 @@ async function openPglite(): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const client = new PGlite(path.join(dir, "pglite"));
+  const client = new PGlite(path.join(dir, "pglite"), { extensions: await pgliteExtensions() });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return {

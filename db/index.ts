@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Extensions } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env, isBuildPhase, pgliteDir } from "@/lib/env";
@@ -37,11 +38,23 @@ async function open(): Promise<Handle> {
   const dir = pgliteDir();
   const inMemory = dir.endsWith("memory:") || (env().PGLITE_DIR ?? "").startsWith("memory://");
   if (!inMemory) mkdirSync(path.dirname(dir), { recursive: true });
-  const client = new PGlite(inMemory ? undefined : dir);
+  const client = new PGlite({ dataDir: inMemory ? undefined : dir, extensions: await pgliteExtensions() });
   const db = drizzle(client, { schema });
   // Embedded mode migrates itself: a fresh laptop has nobody to run `db:migrate`.
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+}
+
+/**
+ * The extensions the schema uses, loaded into PGlite (Postgres has them installed): `pg_trgm` for
+ * knowledge search, pgvector for its embeddings. `PGLITE_VECTOR=off` leaves pgvector out, so the
+ * SQL fallback is what runs (tests of that path; a folder created without it stays without it).
+ */
+export async function pgliteExtensions(): Promise<Extensions> {
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  if (process.env.PGLITE_VECTOR === "off") return { pg_trgm };
+  const { vector } = await import("@electric-sql/pglite-pgvector");
+  return { pg_trgm, vector };
 }
 
 function handle(): Promise<Handle> {

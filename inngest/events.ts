@@ -66,3 +66,20 @@ export const runNudged = eventType("runs/run.nudged", {
     submission: z.number().int().positive().optional(),
   }),
 });
+
+// The knowledge base (lib/knowledge). Every payload carries the org id; functions re-read the rows.
+
+/** A document version was stored (uploaded) and should be extracted, chunked and indexed. */
+export const knowledgeDocumentUploaded = eventType("knowledge/document.uploaded", {
+  schema: z.object({ orgId: z.uuid(), documentId: z.uuid(), version: z.number().int().positive() }),
+});
+
+/** Chunks may lack embeddings (new chunks, or the organization's embedding model changed). */
+export const knowledgeEmbeddingsRequested = eventType("knowledge/embeddings.requested", {
+  schema: z.object({ orgId: z.uuid(), reason: z.string().max(200).optional() }),
+});
+
+/** A project's default branch moved (or it was connected): re-index its docs and READMEs. */
+export const knowledgeRepositoryChanged = eventType("knowledge/repository.changed", {
+  schema: z.object({ orgId: z.uuid(), projectId: z.uuid(), commit: z.string().max(64).optional() }),
+});

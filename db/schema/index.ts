@@ -2,6 +2,7 @@ export * from "./auth";
 export * from "./checks";
 export * from "./engine";
 export * from "./integrations";
+export * from "./knowledge";
 export * from "./organizations";
 export * from "./projects";
 export * from "./rate-limit";

@@ -24,12 +24,28 @@ export const PERMISSIONS = [
   "repos.read",
   "repos.write",
   "repos.write_default",
+  "knowledge.read",
+  "knowledge.write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const viewer: Permission[] = ["org.read", "members.read", "projects.read", "runs.read", "repos.read"];
-const member: Permission[] = [...viewer, "projects.write", "runs.start", "runs.approve", "repos.write"];
+const viewer: Permission[] = [
+  "org.read",
+  "members.read",
+  "projects.read",
+  "runs.read",
+  "repos.read",
+  "knowledge.read",
+];
+const member: Permission[] = [
+  ...viewer,
+  "projects.write",
+  "runs.start",
+  "runs.approve",
+  "repos.write",
+  "knowledge.write",
+];
 const admin: Permission[] = [
   ...member,
   "org.manage",
@@ -97,4 +113,6 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   "repos.read": "Clone and fetch repositories over HTTPS",
   "repos.write": "Push to branches other than the default",
   "repos.write_default": "Push to the default branch",
+  "knowledge.read": "Search and read the knowledge base",
+  "knowledge.write": "Upload documents and record, edit or remove insights",
 };
