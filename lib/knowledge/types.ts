@@ -61,3 +61,43 @@ export type KnowledgeSearchResult = {
   /** Why vectors did not take part, for the UI ("No embedding model is configured"). */
   note?: string;
 };
+
+/** A document as the API and the Knowledge page show it (never its bytes). */
+export type KnowledgeDocumentView = {
+  id: string;
+  projectId: string | null;
+  source: KnowledgeSource;
+  title: string;
+  tags: string[];
+  status: "processing" | "ready" | "failed";
+  /** Why processing failed, when it did. */
+  error: string | null;
+  currentVersion: number;
+  chunkCount: number;
+  fileName: string | null;
+  mimeType: string | null;
+  byteSize: number | null;
+  runId: string | null;
+  taskId: string | null;
+  agentSlug: string | null;
+  createdBy: { id: string; name: string | null; email: string } | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** An insight (agent-recorded or added by a member) with where it was learnt. */
+export type KnowledgeInsightView = {
+  id: string;
+  projectId: string | null;
+  title: string;
+  body: string;
+  tags: string[];
+  runId: string | null;
+  /** The run's number in its project (`#12`), for the link. */
+  runNumber: number | null;
+  taskKey: string | null;
+  agentSlug: string | null;
+  createdBy: { id: string; name: string | null; email: string } | null;
+  createdAt: string;
+  updatedAt: string;
+};
