@@ -53,6 +53,8 @@ function drive(userText: string, toolNames: readonly string[], answer: (call: Ca
 }
 
 const TOOLS = [...AGENT_TOOL_NAMES];
+const contentOf = (call: Call | undefined) =>
+  String((call?.input as { content?: string } | undefined)?.content ?? "");
 const found = {
   results: [
     {
@@ -83,7 +85,10 @@ describe("the demo architect and the knowledge base", () => {
     expect(agentToolInputSchemas.search_knowledge.safeParse(search).success).toBe(true);
     expect(search).toMatchObject({ scope: "project" });
     expect(String((search as { query: string }).query)).toMatch(/standards or .*feedback or portal/);
-    const written = steps[1]?.[0]?.input as { content: string; kind: string };
+    const written = {
+      kind: (steps[1]?.[0]?.input as { kind?: string } | undefined)?.kind,
+      content: contentOf(steps[1]?.[0]),
+    };
     expect(written.kind).toBe("architecture_overview");
     expect(written.content).toContain(
       "### Sources\n\nThe organization's standards and the project's references this design follows, from the knowledge base:\n\n- Platform standards › Tenancy, lines 3–9 (knowledge document `doc-standards`)",
@@ -108,20 +113,18 @@ describe("the demo architect and the knowledge base", () => {
       ["write_artifact", "record_insight"],
       [],
     ]);
-    const written = steps[1]?.[0]?.input as { content: string };
+    const written = { content: contentOf(steps[1]?.[0]) };
     expect(written.content).toContain("### Sources\n\nThe knowledge base had nothing on this");
     // A failed search reads the same as an empty one.
     const failed = drive(architectPrompt(), TOOLS, answer({ error: "Search is unavailable." }));
-    expect((failed[1]?.[0]?.input as { content: string }).content).toContain(
-      "The knowledge base had nothing",
-    );
+    expect(contentOf(failed[1]?.[0])).toContain("The knowledge base had nothing");
   });
 
   it("leaves agents that do not design, and architects without the tool, as they were", () => {
     const without = TOOLS.filter((t) => t !== "search_knowledge");
     const steps = drive(architectPrompt(), without, answer(found));
     expect(steps.map((s) => s.map((c) => c.toolName))).toEqual([["read_artifact"], ["write_artifact"], []]);
-    expect((steps[1]?.[0]?.input as { content: string }).content).not.toContain("### Sources");
+    expect(contentOf(steps[1]?.[0])).not.toContain("### Sources");
     const writer = drive(architectPrompt("technical-spec-writer"), TOOLS, answer(found));
     expect(writer.flat().map((c) => c.toolName)).not.toContain("search_knowledge");
   });
