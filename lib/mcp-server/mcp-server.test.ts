@@ -632,6 +632,18 @@ describe("MCP server at /api/mcp", () => {
     );
     expect(found.results.map((r) => r.documentId)).toEqual([kept[0]?.id]);
     expect(found.results[0]?.citation).toContain("The router caches per request.");
+    // A key without `knowledge.write` still adds to the feed, but keeps nothing in the knowledge base.
+    const feedOnly = await connect(
+      (await mintApiKey(t.admin, t.org.slug, ["runs.read", "runs.start", "knowledge.read"])).secret,
+    );
+    const added = await ok<{ insight: { seq: number; documentId: string | null } }>(feedOnly, "add_insight", {
+      run: run.id,
+      text: "Feed only.",
+    });
+    expect(added.insight).toMatchObject({ seq: 3, documentId: null });
+    expect(
+      await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.runId, run.id)),
+    ).toHaveLength(2);
   });
 
   it("connects, lists tools, creates a task, completes it, and reads a run's status", async () => {
