@@ -1,9 +1,10 @@
 import { MAX_DOCUMENT_CHARS, MAX_UPLOAD_BYTES } from "../limits";
+import type { PageStart } from "../page-of-offset";
 import type { ChunkFormat } from "../types";
 import { decodeText } from "./decode-text";
 import { chunkFormatOf, detectKind } from "./detect-kind";
 import { DocumentRefused } from "./document-refused";
-import { extractPdf, type PageStart } from "./extract-pdf";
+import { extractPdf } from "./extract-pdf";
 import { htmlToMarkdown } from "./html-to-markdown";
 
 export type ExtractedDocument = { text: string; format: ChunkFormat; pages?: PageStart[] };

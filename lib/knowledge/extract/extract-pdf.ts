@@ -1,7 +1,6 @@
 import { extractText, getDocumentProxy } from "unpdf";
+import type { PageStart } from "../page-of-offset";
 import { DocumentRefused } from "./document-refused";
-
-export type PageStart = { page: number; startOffset: number };
 
 /**
  * A PDF's text, page by page (pages joined by a blank line), with where each page starts so chunks
