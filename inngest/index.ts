@@ -2,6 +2,7 @@ import { agentRun } from "./functions/agent-run";
 import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 import { deliverWebhook } from "./functions/deliver-webhook";
+import { knowledgeIndexRepository } from "./functions/knowledge-index-repository";
 import { knowledgeProcessDocument } from "./functions/knowledge-process-document";
 import { knowledgeProcessingSweep } from "./functions/knowledge-processing-sweep";
 import { projectChecks } from "./functions/project-checks";
@@ -19,4 +20,5 @@ export const functions = [
   webhookDeliverySweep,
   knowledgeProcessDocument,
   knowledgeProcessingSweep,
+  knowledgeIndexRepository,
 ];
