@@ -38,11 +38,11 @@ function markdown(seed: number, kb: number): string {
     );
     if (i % 3 === 0)
       parts.push(
-        "```ts\n" + Array.from({ length: 12 }, (_, l) => `const v${l} = step(${l});`).join("\n") + "\n```\n",
+        `\`\`\`ts\n${Array.from({ length: 12 }, (_, l) => `const v${l} = step(${l});`).join("\n")}\n\`\`\`\n`,
       );
     if (i % 4 === 0)
       parts.push(
-        Array.from({ length: 6 }, (_, l) => `- item ${l}: check ${seed}-${i}-${l}`).join("\n") + "\n",
+        `${Array.from({ length: 6 }, (_, l) => `- item ${l}: check ${seed}-${i}-${l}`).join("\n")}\n`,
       );
   }
   return parts.join("\n");
