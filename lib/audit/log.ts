@@ -58,9 +58,12 @@ export const AUDIT_ACTIONS = [
   "project.context_update",
   "task.context_update",
   "repo.push",
-  "knowledge.insight_add",
-  "knowledge.insight_update",
-  "knowledge.insight_delete",
+  "knowledge_document.upload",
+  "knowledge_document.update",
+  "knowledge_document.delete",
+  "knowledge_insight.add",
+  "knowledge_insight.update",
+  "knowledge_insight.delete",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { knowledgeDocuments } from "@/db/schema";
 import type { OrgContext } from "@/lib/orgs/context";
-import { findProjectRow } from "@/lib/projects/queries";
 import { type AddInsightInput, addInsightSchema } from "./insight-schemas";
 import { readInsights } from "./list-insights";
+import { resolveProjectScope } from "./resolve-project-scope";
 import { saveInsightDocument } from "./save-insight";
 import type { KnowledgeInsightView } from "./types";
 
@@ -13,7 +13,7 @@ import type { KnowledgeInsightView } from "./types";
 export async function addInsight(ctx: OrgContext, input: AddInsightInput): Promise<KnowledgeInsightView> {
   const { project, title, body, tags } = addInsightSchema.parse(input);
   return ctx.tx(async (tx) => {
-    const projectId = project ? (await findProjectRow(tx, ctx.org.id, project)).id : null;
+    const projectId = await resolveProjectScope(tx, ctx.org.id, project, { write: true });
     const saved = await saveInsightDocument(tx, {
       orgId: ctx.org.id,
       projectId,
@@ -24,7 +24,7 @@ export async function addInsight(ctx: OrgContext, input: AddInsightInput): Promi
       userId: ctx.user.id,
     });
     await ctx.audit(tx, {
-      action: "knowledge.insight_add",
+      action: "knowledge_insight.add",
       target: { type: "knowledge_document", id: saved.id },
       metadata: { title, project: project ?? null },
     });

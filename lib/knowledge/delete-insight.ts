@@ -12,7 +12,7 @@ export async function deleteInsight(ctx: OrgContext, id: string): Promise<void> 
       .delete(knowledgeDocuments)
       .where(and(eq(knowledgeDocuments.orgId, ctx.org.id), eq(knowledgeDocuments.id, row.id)));
     await ctx.audit(tx, {
-      action: "knowledge.insight_delete",
+      action: "knowledge_insight.delete",
       target: { type: "knowledge_document", id: row.id },
       metadata: { title: row.title, runId: row.runId },
     });

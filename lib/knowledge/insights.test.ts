@@ -101,9 +101,9 @@ describe("insights", () => {
     expect(await rowCount(knowledgeDocuments, eq(knowledgeDocuments.id, insight.id))).toBe(0);
     expect(await rowCount(knowledgeChunks, eq(knowledgeChunks.documentId, insight.id))).toBe(0);
     expect((await remove(t.org.slug, insight.id)).status).toBe(404);
-    expect(await auditCount(t.org.id, "knowledge.insight_add")).toBe(2);
-    expect(await auditCount(t.org.id, "knowledge.insight_update")).toBe(2);
-    expect(await auditCount(t.org.id, "knowledge.insight_delete")).toBe(1);
+    expect(await auditCount(t.org.id, "knowledge_insight.add")).toBe(2);
+    expect(await auditCount(t.org.id, "knowledge_insight.update")).toBe(2);
+    expect(await auditCount(t.org.id, "knowledge_insight.delete")).toBe(1);
   });
 
   it("shows an agent's insight with its run number, task key and agent, and lets a member edit it", async () => {
@@ -169,7 +169,7 @@ describe("insights", () => {
     expect((await patch(t.org.slug, insight.id, { title: "" })).status).toBe(422);
     expect((await patch(t.org.slug, "not-a-uuid", { title: "Good title" })).status).toBe(404);
     expect((await (await list(t.org.slug)).insights).map((i) => i.title)).toEqual(["Long enough"]);
-    expect(await auditCount(t.org.id, "knowledge.insight_update")).toBe(0);
+    expect(await auditCount(t.org.id, "knowledge_insight.update")).toBe(0);
   });
 
   it("answers 404 to another organization and 403 to viewers on changes; uploads are not insights", async () => {
@@ -217,9 +217,9 @@ describe("insights", () => {
       .from(knowledgeDocuments)
       .where(eq(knowledgeDocuments.id, insight.id));
     expect(doc?.title).toBe("Ours alone");
-    expect(await auditCount(t.org.id, "knowledge.insight_add")).toBe(1);
-    expect(await auditCount(t.org.id, "knowledge.insight_update")).toBe(0);
-    expect(await auditCount(t.org.id, "knowledge.insight_delete")).toBe(0);
+    expect(await auditCount(t.org.id, "knowledge_insight.add")).toBe(1);
+    expect(await auditCount(t.org.id, "knowledge_insight.update")).toBe(0);
+    expect(await auditCount(t.org.id, "knowledge_insight.delete")).toBe(0);
     expect(await auditCount(t.otherOrg.id)).toBe(0);
   });
 });

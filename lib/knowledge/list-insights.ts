@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { knowledgeDocuments, knowledgeDocumentVersions, runs, runTasks, users } from "@/db/schema";
 import type { OrgContext } from "@/lib/orgs/context";
-import { findProjectRow } from "@/lib/projects/queries";
+import { resolveProjectScope } from "./resolve-project-scope";
 import type { KnowledgeInsightView } from "./types";
 
 /** How many insights one list shows (newest first). */
@@ -64,7 +64,7 @@ export async function listInsights(
   query: { project?: string } = {},
 ): Promise<KnowledgeInsightView[]> {
   return ctx.tx(async (tx) => {
-    const projectId = query.project ? (await findProjectRow(tx, ctx.org.id, query.project)).id : null;
+    const projectId = await resolveProjectScope(tx, ctx.org.id, query.project);
     return readInsights(
       tx,
       ctx.org.id,

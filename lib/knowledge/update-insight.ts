@@ -42,7 +42,7 @@ export async function updateInsight(
     });
     if (saved.changed) {
       await ctx.audit(tx, {
-        action: "knowledge.insight_update",
+        action: "knowledge_insight.update",
         target: { type: "knowledge_document", id: row.id },
         metadata: { fields: Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined) },
       });
