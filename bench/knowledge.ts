@@ -10,7 +10,8 @@
  *   npm run bench:knowledge                                   # PGlite in a temporary folder
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> npm run bench:knowledge
  *   (BENCH_CHUNKS=10000, BENCH_NOISE_CHUNKS=3000 per noise org, BENCH_QUERIES=200, BENCH_DIM=256;
- *   BENCH_PLAN=1 prints the plan, BENCH_PLAN=analyze runs it)
+ *   BENCH_PLAN=1 prints the plan, BENCH_PLAN=analyze runs it; on Postgres BENCH_KEEP=1 keeps the
+ *   data and the next BENCH_KEEP=1 run searches it again without ingesting)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,7 +72,8 @@ const INVENTED = Array.from({ length: 4000 }, () =>
   Array.from({ length: 2 + Math.floor(rand() * 3) }, () => pick(SYLLABLES)).join(""),
 );
 /** Zipf-like: real words and a few invented ones often, the long tail rarely. */
-const word = () => (rand() < 0.08 ? pick(REAL) : INVENTED[Math.floor(INVENTED.length * rand() ** 2.5)] ?? "x");
+const word = () =>
+  rand() < 0.08 ? pick(REAL) : (INVENTED[Math.floor(INVENTED.length * rand() ** 2.5)] ?? "x");
 const identifiers: string[] = [];
 const identifier = () => {
   const id = `${word()}_${word()}_${pick(["ms", "count", "max", "url", "id"])}`;
@@ -184,28 +186,47 @@ async function main() {
   console.log(
     `database: ${pglite ? "PGlite (temporary folder)" : "Postgres (DATABASE_URL)"}; ${CHUNKS} chunks in the searched organization, ${NOISE_ORGS} noise organizations of ${NOISE_CHUNKS}\n`,
   );
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const made = await db
-    .insert(organizations)
-    .values(
-      Array.from({ length: NOISE_ORGS + 1 }, (_, i) => ({
-        name: `Bench knowledge ${i}`,
-        slug: `bench-knowledge-${suffix}-${i}`,
-      })),
-    )
-    .returning({ id: organizations.id });
+  const keep = !pglite && process.env.BENCH_KEEP === "1";
+  const suffix = keep ? "kept" : Math.random().toString(36).slice(2, 8);
+  const slugs = Array.from({ length: NOISE_ORGS + 1 }, (_, i) => `bench-knowledge-${suffix}-${i}`);
+  const kept = keep
+    ? await rows<{ id: string }>(
+        db,
+        sql`select id::text as id from organizations where slug in (${sql.join(
+          slugs.map((s) => sql`${s}`),
+          sql`, `,
+        )}) order by slug`,
+      )
+    : [];
+  const reuse = kept.length === slugs.length;
+  const made = reuse
+    ? kept
+    : await db
+        .insert(organizations)
+        .values(slugs.map((slug, i) => ({ name: `Bench knowledge ${i}`, slug })))
+        .returning({ id: organizations.id });
   const [org, ...noise] = made.map((o) => o.id);
   if (!org) throw new Error("no organization");
   try {
-    const main = await ingest(org, CHUNKS);
-    for (const n of noise) await ingest(n, NOISE_CHUNKS);
-    await db.execute(sql`analyze knowledge_chunks`);
-    await db.execute(sql`analyze knowledge_documents`);
-    console.log("ingestion (chunkText + storeChunks, 25 documents per transaction)");
-    console.log(
-      `  ${main.docs} documents, ${main.chunks} chunks, ${(main.bytes / 1e6).toFixed(1)} MB in ${main.seconds.toFixed(1)} s: ` +
-        `${(main.chunks / main.seconds).toFixed(0)} chunks/s, ${(main.bytes / 1e6 / main.seconds).toFixed(2)} MB/s\n`,
-    );
+    if (reuse) {
+      console.log("reusing the chunks a BENCH_KEEP=1 run left (ingestion not measured)\n");
+      const found = await rows<{ id: string }>(
+        db,
+        sql`select distinct (regexp_matches(content, '[a-z]+_[a-z]+_(?:ms|count|max|url|id)', 'g'))[1] as id
+          from knowledge_chunks where org_id = ${org} order by 1 limit 500`,
+      );
+      identifiers.push(...found.map((r) => r.id));
+    } else {
+      const main = await ingest(org, CHUNKS);
+      for (const n of noise) await ingest(n, NOISE_CHUNKS);
+      await db.execute(sql`analyze knowledge_chunks`);
+      await db.execute(sql`analyze knowledge_documents`);
+      console.log("ingestion (chunkText + storeChunks, 25 documents per transaction)");
+      console.log(
+        `  ${main.docs} documents, ${main.chunks} chunks, ${(main.bytes / 1e6).toFixed(1)} MB in ${main.seconds.toFixed(1)} s: ` +
+          `${(main.chunks / main.seconds).toFixed(0)} chunks/s, ${(main.bytes / 1e6 / main.seconds).toFixed(2)} MB/s\n`,
+      );
+    }
 
     // Does Postgres use the GIN indexes for the candidate lists at this size?
     const plan = await withTenant({ orgId: org }, async (tx) => {
@@ -225,7 +246,8 @@ async function main() {
     if (process.env.BENCH_PLAN) console.log(plan);
 
     const list = queries(QUERIES);
-    for (const { q } of list.slice(0, 20)) await searchKnowledge({ orgId: org, projectId: null }, { query: q });
+    for (const { q } of list.slice(0, 20))
+      await searchKnowledge({ orgId: org, projectId: null }, { query: q });
     const byKind = new Map<string, number[]>();
     const all: number[] = [];
     let empty = 0;
@@ -265,7 +287,11 @@ async function main() {
     console.log(`\n${"search".padEnd(44)} queries        p50        p95        max`);
     line("full text + trigram (searchKnowledge)", all, `${empty} of ${all.length} found nothing`);
     for (const [kind, times] of byKind) line(`  ${kind}`, times);
-    line(`vectors, SQL fallback (${DIM} dims, exact)`, vectorTimes, `embeddings written in ${embedSeconds.toFixed(1)} s`);
+    line(
+      `vectors, SQL fallback (${DIM} dims, exact)`,
+      vectorTimes,
+      `embeddings written in ${embedSeconds.toFixed(1)} s`,
+    );
     const v50 = percentile(
       [...vectorTimes].sort((a, b) => a - b),
       0.5,
@@ -276,7 +302,9 @@ async function main() {
     );
   } finally {
     // Postgres keeps what a run wrote: remove the benchmark's organizations (chunks cascade).
-    for (const id of made.map((o) => o.id)) await db.execute(sql`delete from organizations where id = ${id}`);
+    if (!keep)
+      for (const id of made.map((o) => o.id))
+        await db.execute(sql`delete from organizations where id = ${id}`);
     await closeDb();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }

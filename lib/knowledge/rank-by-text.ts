@@ -16,6 +16,8 @@ export const TRIGRAM_THRESHOLD = 0.4;
 /** Matches scored at most per list beyond the whole-query ones (see `textRankSql`). */
 export const FTS_POOL = 1_000;
 export const TRIGRAM_POOL = 400;
+/** Query words the trigram list matches (the longest ones). */
+export const MAX_TRIGRAM_TERMS = 6;
 
 export type TextRankArgs = {
   orgId: string;
@@ -62,7 +64,10 @@ export function searchableChunks(args: Pick<TextRankArgs, "orgId" | "projectId" 
  *   GIN trigram index: typos and partial identifiers the full text misses.
  * Ties break on the chunk id, so a query always ranks the same way.
  */
-export async function rankByText(ex: Executor, args: TextRankArgs): Promise<{ text: string[]; trigram: string[] }> {
+export async function rankByText(
+  ex: Executor,
+  args: TextRankArgs,
+): Promise<{ text: string[]; trigram: string[] }> {
   await ex.execute(
     sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_THRESHOLD)}, true)`,
   );
@@ -89,26 +94,41 @@ export function textRankSql(args: TextRankArgs): SQL {
           sql` || `,
         )
       : strict;
-  const trigramText = terms.length > 0 ? terms.join(" ") : args.query;
+  // Each word on its own: a stretch of text rarely holds a whole multi-word query, but each
+  // word (or its typo) appears somewhere. The longest words carry the most trigrams and meaning.
+  const trigramTerms = (terms.length > 0 ? terms : [args.query])
+    .filter((t) => t.length >= 4)
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+    .slice(0, MAX_TRIGRAM_TERMS);
+  if (trigramTerms.length === 0) trigramTerms.push(args.query);
+  const trigramMatch = sql.join(
+    trigramTerms.map((t) => sql`${t} <% c.content`),
+    sql` or `,
+  );
+  const trigramScore = sql.join(
+    trigramTerms.map((t) => sql`word_similarity(${t}, p.content)`),
+    sql` + `,
+  );
   // Ranking by full text scores every match (Postgres FTS has no top-k index): the whole-query
   // matches are few for a multi-word query; the any-word matches of a common word can be most of
   // the corpus, so only the first FTS_POOL of them are scored. The trigram list has the same
   // bound: `<%` is rechecked row by row, so at most TRIGRAM_POOL matches are scored.
-  return sql`with q as (select ${strict} as strict, (${anyWord}) as any_word),
-      whole as (
-        select c.id, true as whole, ts_rank_cd(c.tsv, q.strict) as rank
-        from knowledge_chunks c ${join}, q
-        where ${where} and c.tsv @@ q.strict
+  // The tsqueries are written inline (not in a CTE) so the planner folds them to constants and
+  // can use the GIN index on `tsv`.
+  return sql`with whole as (
+        select c.id, true as whole, ts_rank_cd(c.tsv, ${strict}) as rank
+        from knowledge_chunks c ${join}
+        where ${where} and c.tsv @@ ${strict}
         order by rank desc, c.id
         limit ${limit}
       ),
       partial as (
-        select p.id, false as whole, ts_rank_cd(p.tsv, q.any_word) as rank
+        select p.id, false as whole, ts_rank_cd(p.tsv, ${anyWord}) as rank
         from (
-          select c.id, c.tsv from knowledge_chunks c ${join}, q
-          where ${where} and c.tsv @@ q.any_word and not (c.tsv @@ q.strict)
+          select c.id, c.tsv from knowledge_chunks c ${join}
+          where ${where} and c.tsv @@ (${anyWord}) and not (c.tsv @@ ${strict})
           limit ${FTS_POOL}
-        ) p, q
+        ) p
         order by rank desc, p.id
         limit ${limit}
       ),
@@ -118,10 +138,10 @@ export function textRankSql(args: TextRankArgs): SQL {
         limit ${limit}
       ),
       trg as (
-        select p.id, word_similarity(${trigramText}, p.content) as rank
+        select p.id, (${trigramScore}) as rank
         from (
           select c.id, c.content from knowledge_chunks c ${join}
-          where ${where} and ${trigramText} <% c.content
+          where ${where} and (${trigramMatch})
           limit ${TRIGRAM_POOL}
         ) p
         order by rank desc, p.id
