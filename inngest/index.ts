@@ -2,6 +2,7 @@ import { agentRun } from "./functions/agent-run";
 import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 import { deliverWebhook } from "./functions/deliver-webhook";
+import { knowledgeEmbed, knowledgeEmbedSweep } from "./functions/knowledge-embed";
 import { projectChecks } from "./functions/project-checks";
 import { recheckSsoDomains } from "./functions/recheck-sso-domains";
 import { webhookDeliverySweep } from "./functions/webhook-delivery-sweep";
@@ -15,4 +16,6 @@ export const functions = [
   projectChecks,
   deliverWebhook,
   webhookDeliverySweep,
+  knowledgeEmbed,
+  knowledgeEmbedSweep,
 ];

@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS = [
   "project.context_update",
   "task.context_update",
   "repo.push",
+  "knowledge.embeddings_failed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,0 +1,89 @@
+import { type SQL, sql } from "drizzle-orm";
+import { type Executor, getDb, type Tx } from "@/db";
+import { rows } from "@/lib/engine/store";
+import { embedQuery, type QueryEmbedding } from "./embed-query";
+import { EmbeddingError } from "./embed-texts";
+import { dimensionsSql } from "./ensure-vector-index";
+import { vectorLiteral } from "./normalize-vector";
+import { vectorSupport } from "./vector-support";
+
+export type RankByVectorInput = {
+  orgId: string;
+  /** Null: the organization's own knowledge only; a project: its own and the organization's. */
+  projectId: string | null;
+  queryText: string;
+  limit: number;
+  /** The query's embedding, computed before the transaction (`embedQuery`); else it is computed here. */
+  query?: QueryEmbedding | null;
+  /** The owner handle of the database `tx` belongs to, for the pgvector check (default: the app's). */
+  db?: Executor;
+};
+
+export type RankByVectorResult = { ranked: { chunkId: string; distance: number }[]; note?: string };
+
+/**
+ * The scope's chunks nearest to the query by cosine distance (0 = same direction, 2 = opposite),
+ * counting only chunks of the current version of ready documents embedded by the query's model.
+ * Null when the organization has no embedding model or nothing in scope is embedded by it yet.
+ *
+ * With pgvector the distance is `embedding::vector(n) <=> query`, the expression (and the
+ * `array_length = n` predicate) of the per-dimension HNSW index, so the index serves the ORDER BY;
+ * pgvector 0.8+ scans it iteratively so the tenant and scope filters still fill the limit.
+ *
+ * Without pgvector the dot product of the unit vectors is computed in SQL over `real[]`, after the
+ * org and scope filters: an exact scan of every embedded chunk in scope, ~linear in their number
+ * (bench/knowledge-vectors.ts measures it; fine to tens of thousands of chunks per scope).
+ */
+export async function rankByVector(tx: Tx, input: RankByVectorInput): Promise<RankByVectorResult | null> {
+  let query: QueryEmbedding | null;
+  try {
+    query = input.query !== undefined ? input.query : await embedQuery(input.orgId, input.queryText, tx);
+  } catch (error) {
+    if (!(error instanceof EmbeddingError)) throw error;
+    return { ranked: [], note: `Vector ranking was skipped: ${error.message}` };
+  }
+  if (!query || query.vector.length === 0) return null;
+  const n = dimensionsSql(query.vector.length);
+  const limit = Math.min(Math.max(Math.trunc(input.limit) || 1, 1), 200);
+  const support = await vectorSupport(input.db ?? (await getDb()));
+
+  const scope: SQL = input.projectId
+    ? sql`(c.project_id is null or c.project_id = ${input.projectId})`
+    : sql`c.project_id is null`;
+  const where = sql`c.org_id = ${input.orgId} and ${scope}
+    and c.embedding_model = ${query.modelId} and array_length(c.embedding, 1) = ${sql.raw(n)}
+    and d.org_id = ${input.orgId} and d.id = c.document_id and d.current_version = c.version and d.status = 'ready'`;
+
+  let ranked: { chunkId: string; distance: number }[];
+  if (support.pgvector) {
+    const q = sql`${vectorLiteral(query.vector, "[]")}::vector(${sql.raw(n)})`;
+    const distance = sql`(c.embedding::vector(${sql.raw(n)})) <=> ${q}`;
+    await tx.execute(
+      support.iterativeScan
+        ? sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`
+        : sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit))}, true)`,
+    );
+    // relaxed_order may return near-ties slightly out of order: sorted again outside.
+    ranked = await rows<{ chunkId: string; distance: number }>(
+      tx,
+      sql`select * from (
+            select c.id as "chunkId", ${distance} as distance
+            from knowledge_chunks c, knowledge_documents d
+            where ${where}
+            order by ${distance} limit ${limit}
+          ) nearest order by distance, "chunkId"`,
+    );
+  } else {
+    const q = sql`${vectorLiteral(query.vector, "{}")}::real[]`;
+    ranked = await rows<{ chunkId: string; distance: number }>(
+      tx,
+      sql`select c.id as "chunkId",
+            1 - (select sum(a::float8 * b) from unnest(c.embedding, ${q}) as t(a, b)) as distance
+          from knowledge_chunks c, knowledge_documents d
+          where ${where}
+          order by distance, c.id limit ${limit}`,
+    );
+  }
+  if (ranked.length === 0) return null;
+  return { ranked: ranked.map((r) => ({ chunkId: r.chunkId, distance: Number(r.distance) })) };
+}
