@@ -5,7 +5,7 @@ import { embedQuery, type QueryEmbedding } from "./embed-query";
 import { EmbeddingError } from "./embed-texts";
 import { dimensionsSql } from "./ensure-vector-index";
 import { vectorLiteral } from "./normalize-vector";
-import { vectorSupport } from "./vector-support";
+import { type VectorSupport, vectorSupport } from "./vector-support";
 
 export type RankByVectorInput = {
   orgId: string;
@@ -43,47 +43,57 @@ export async function rankByVector(tx: Tx, input: RankByVectorInput): Promise<Ra
     return { ranked: [], note: `Vector ranking was skipped: ${error.message}` };
   }
   if (!query || query.vector.length === 0) return null;
-  const n = dimensionsSql(query.vector.length);
   const limit = Math.min(Math.max(Math.trunc(input.limit) || 1, 1), 200);
   const support = await vectorSupport(input.db ?? (await getDb()));
 
+  const { setup, ranking } = vectorRankingQuery({ ...input, limit }, query, support);
+  if (setup) await tx.execute(setup);
+  const ranked = await rows<{ chunkId: string; distance: number }>(tx, ranking);
+  if (ranked.length === 0) return null;
+  return { ranked: ranked.map((r) => ({ chunkId: r.chunkId, distance: Number(r.distance) })) };
+}
+
+/**
+ * The SQL `rankByVector` runs (exported so tests can EXPLAIN it): `setup` tunes the HNSW scan for
+ * this transaction, `ranking` returns `{ chunkId, distance }` nearest first.
+ */
+export function vectorRankingQuery(
+  input: { orgId: string; projectId: string | null; limit: number },
+  query: QueryEmbedding,
+  support: VectorSupport,
+): { setup: SQL | null; ranking: SQL } {
+  const n = sql.raw(dimensionsSql(query.vector.length));
   const scope: SQL = input.projectId
     ? sql`(c.project_id is null or c.project_id = ${input.projectId})`
     : sql`c.project_id is null`;
   const where = sql`c.org_id = ${input.orgId} and ${scope}
-    and c.embedding_model = ${query.modelId} and array_length(c.embedding, 1) = ${sql.raw(n)}
+    and c.embedding_model = ${query.modelId} and array_length(c.embedding, 1) = ${n}
     and d.org_id = ${input.orgId} and d.id = c.document_id and d.current_version = c.version and d.status = 'ready'`;
 
-  let ranked: { chunkId: string; distance: number }[];
-  if (support.pgvector) {
-    const q = sql`${vectorLiteral(query.vector, "[]")}::vector(${sql.raw(n)})`;
-    const distance = sql`(c.embedding::vector(${sql.raw(n)})) <=> ${q}`;
-    await tx.execute(
-      support.iterativeScan
-        ? sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`
-        : sql`select set_config('hnsw.ef_search', ${String(Math.max(40, limit))}, true)`,
-    );
-    // relaxed_order may return near-ties slightly out of order: sorted again outside.
-    ranked = await rows<{ chunkId: string; distance: number }>(
-      tx,
-      sql`select * from (
-            select c.id as "chunkId", ${distance} as distance
-            from knowledge_chunks c, knowledge_documents d
-            where ${where}
-            order by ${distance} limit ${limit}
-          ) nearest order by distance, "chunkId"`,
-    );
-  } else {
+  if (!support.pgvector) {
     const q = sql`${vectorLiteral(query.vector, "{}")}::real[]`;
-    ranked = await rows<{ chunkId: string; distance: number }>(
-      tx,
-      sql`select c.id as "chunkId",
+    return {
+      setup: null,
+      ranking: sql`select c.id as "chunkId",
             1 - (select sum(a::float8 * b) from unnest(c.embedding, ${q}) as t(a, b)) as distance
           from knowledge_chunks c, knowledge_documents d
           where ${where}
-          order by distance, c.id limit ${limit}`,
-    );
+          order by distance, c.id limit ${input.limit}`,
+    };
   }
-  if (ranked.length === 0) return null;
-  return { ranked: ranked.map((r) => ({ chunkId: r.chunkId, distance: Number(r.distance) })) };
+  const q = sql`${vectorLiteral(query.vector, "[]")}::vector(${n})`;
+  const distance = sql`(c.embedding::vector(${n})) <=> ${q}`;
+  const efSearch = String(Math.max(40, input.limit));
+  return {
+    setup: support.iterativeScan
+      ? sql`select set_config('hnsw.ef_search', ${efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`
+      : sql`select set_config('hnsw.ef_search', ${efSearch}, true)`,
+    // relaxed_order may return near-ties slightly out of order: sorted again outside.
+    ranking: sql`select * from (
+            select c.id as "chunkId", ${distance} as distance
+            from knowledge_chunks c, knowledge_documents d
+            where ${where}
+            order by ${distance} limit ${input.limit}
+          ) nearest order by distance, "chunkId"`,
+  };
 }
