@@ -4,6 +4,7 @@ import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 import { deliverWebhook } from "./functions/deliver-webhook";
 import { knowledgeProcessDocument } from "./functions/knowledge-process-document";
 import { knowledgeProcessingSweep } from "./functions/knowledge-processing-sweep";
+import { knowledgeEmbed, knowledgeEmbedSweep } from "./functions/knowledge-embed";
 import { projectChecks } from "./functions/project-checks";
 import { recheckSsoDomains } from "./functions/recheck-sso-domains";
 import { webhookDeliverySweep } from "./functions/webhook-delivery-sweep";
@@ -19,4 +20,6 @@ export const functions = [
   webhookDeliverySweep,
   knowledgeProcessDocument,
   knowledgeProcessingSweep,
+  knowledgeEmbed,
+  knowledgeEmbedSweep,
 ];

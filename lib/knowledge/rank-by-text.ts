@@ -15,9 +15,9 @@ export const CANDIDATES_PER_LIST = 50;
 export const TRIGRAM_THRESHOLD = 0.4;
 /** Matches scored at most per list beyond the whole-query ones (see `textRankSql`). */
 export const FTS_POOL = 1_000;
-export const TRIGRAM_POOL = 400;
+export const TRIGRAM_POOL = 200;
 /** Query words the trigram list matches (the longest ones). */
-export const MAX_TRIGRAM_TERMS = 6;
+export const MAX_TRIGRAM_TERMS = 4;
 
 export type TextRankArgs = {
   orgId: string;
