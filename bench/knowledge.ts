@@ -3,7 +3,8 @@
  * `storeChunks`, and search latency p50/p95 on 10,000 chunks of one organization (plus noise
  * organizations) for ~200 varied queries (keywords, questions, typos, identifiers): the full
  * hybrid search without vectors (`searchKnowledge`: full text + trigram, fused and cited) and
- * the vector ranking computed in SQL over `real[]` (the fallback where pgvector is missing), on
+ * the vector ranking computed in SQL over `real[]` (the embeddings module's fallback where
+ * pgvector is missing: `vectorRankingQuery` without pgvector), on
  * random normalized 256-dimension embeddings. Also prints whether the GIN indexes serve the
  * text query (EXPLAIN).
  *
@@ -38,9 +39,8 @@ const { rows } = await import("@/lib/engine/store");
 const { chunkText } = await import("@/lib/knowledge/chunk");
 const { storeChunks } = await import("@/lib/knowledge/save-text-document");
 const { searchKnowledge } = await import("@/lib/knowledge/search");
-const { CANDIDATES_PER_LIST, searchableChunks, textRankSql, TRIGRAM_THRESHOLD } = await import(
-  "@/lib/knowledge/rank-by-text"
-);
+const { vectorRankingQuery } = await import("@/lib/knowledge/embeddings/rank-by-vector");
+const { CANDIDATES_PER_LIST, textRankSql, TRIGRAM_THRESHOLD } = await import("@/lib/knowledge/rank-by-text");
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run ingests and asks the same. */
 function prng(seed: number) {
@@ -162,17 +162,13 @@ function queries(n: number): { kind: string; q: string }[] {
   return out;
 }
 
-/** The SQL fallback's ranking: cosine distance of normalized `real[]` vectors, in SQL, exact. */
-function vectorSql(orgId: string, vector: number[]) {
-  const { join, where } = searchableChunks({ orgId, projectId: null });
-  const literal = `{${vector.join(",")}}`;
-  return sql`select c.id::text as id,
-      1 - (select sum(a * b) from unnest(c.embedding, ${literal}::real[]) as t(a, b)) as distance
-    from knowledge_chunks c ${join}
-    where ${where} and c.embedding is not null
-    order by distance, c.id
-    limit ${CANDIDATES_PER_LIST}`;
-}
+/** The embeddings module's SQL fallback ranking (no pgvector): cosine over `real[]`, exact. */
+const vectorSql = (orgId: string, vector: number[]) =>
+  vectorRankingQuery(
+    { orgId, projectId: null, limit: CANDIDATES_PER_LIST },
+    { modelId: "bench:random", vector },
+    { pgvector: false },
+  ).ranking;
 
 function randomUnitVector(dim: number): number[] {
   const v = Array.from({ length: dim }, () => rand() - 0.5);
