@@ -64,6 +64,7 @@ export const AUDIT_ACTIONS = [
   "knowledge_insight.add",
   "knowledge_insight.update",
   "knowledge_insight.delete",
+  "knowledge.embeddings_failed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
