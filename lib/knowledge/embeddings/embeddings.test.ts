@@ -21,9 +21,9 @@ import { embedQuery } from "./embed-query";
 import { embeddingModelFor } from "./embedding-model-for";
 import { getEmbeddingStatus } from "./embedding-status";
 import { normalizeVector } from "./normalize-vector";
+import { orgsNeedingEmbeddings } from "./orgs-needing-embeddings";
 import { rankByVector } from "./rank-by-vector";
 import { resolveEmbeddingModel } from "./resolve-embedding-model";
-import { vectorSupport } from "./vector-support";
 import { writeEmbeddings } from "./write-embeddings";
 
 /**
@@ -404,6 +404,29 @@ describe("the knowledge-embed function", () => {
   });
 });
 
+describe("the sweep", () => {
+  it("finds organizations with chunks missing their model's embeddings, not those done, without a model, or recently failed", async () => {
+    const done = await setup();
+    const missing = await setup();
+    await withTenant({ orgId: missing.team.org.id }, (tx) =>
+      tx
+        .update(knowledgeChunks)
+        .set({ embedding: null, embeddingModel: null })
+        .where(eq(knowledgeChunks.orgId, missing.team.org.id)),
+    );
+    const noModel = await setup("");
+    server.handle(() => ({ status: 404, body: { error: { message: "model not found" } } }));
+    const failed = await setup();
+    expect((await getEmbeddingStatus(failed.team.org.id)).lastError?.reason).toMatch(/404/);
+
+    const due = await orgsNeedingEmbeddings();
+    expect(due).toContain(missing.team.org.id);
+    expect(due).not.toContain(done.team.org.id);
+    expect(due).not.toContain(noModel.team.org.id);
+    expect(due).not.toContain(failed.team.org.id);
+  });
+});
+
 describe("vector ranking on this database", () => {
   it("ranks the scope's chunks by meaning: a project sees its own and the organization's, never another org's or project's", async () => {
     const a = await setup();
@@ -474,10 +497,5 @@ describe("vector ranking on this database", () => {
     expect(contents).not.toContain("Vacuum and autovacuum keep tables healthy.");
     expect(contents).toContain("Connection pooling with pgbouncer.");
     expect(ranked?.ranked).toHaveLength(current.length);
-  });
-
-  it("reports which path this database takes", async () => {
-    const support = await vectorSupport(await getDb());
-    expect(support.pgvector).toBe(!process.env.DATABASE_URL);
   });
 });
