@@ -3,6 +3,9 @@ import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 import { deliverWebhook } from "./functions/deliver-webhook";
 import { knowledgeEmbed, knowledgeEmbedSweep } from "./functions/knowledge-embed";
+import { knowledgeIndexRepository } from "./functions/knowledge-index-repository";
+import { knowledgeProcessDocument } from "./functions/knowledge-process-document";
+import { knowledgeProcessingSweep } from "./functions/knowledge-processing-sweep";
 import { projectChecks } from "./functions/project-checks";
 import { recheckSsoDomains } from "./functions/recheck-sso-domains";
 import { webhookDeliverySweep } from "./functions/webhook-delivery-sweep";
@@ -16,6 +19,9 @@ export const functions = [
   projectChecks,
   deliverWebhook,
   webhookDeliverySweep,
+  knowledgeProcessDocument,
+  knowledgeProcessingSweep,
+  knowledgeIndexRepository,
   knowledgeEmbed,
   knowledgeEmbedSweep,
 ];

@@ -58,6 +58,9 @@ export const AUDIT_ACTIONS = [
   "project.context_update",
   "task.context_update",
   "repo.push",
+  "knowledge_document.upload",
+  "knowledge_document.update",
+  "knowledge_document.delete",
   "knowledge.embeddings_failed",
 ] as const;
 
