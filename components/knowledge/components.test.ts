@@ -1,11 +1,12 @@
 import { createElement as h } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { isSupportedFileName } from "@/lib/knowledge/extract/detect-kind";
 import { MAX_UPLOAD_BYTES } from "@/lib/knowledge/limits";
 import type { KnowledgeDocumentView } from "@/lib/knowledge/types";
 import { parseTags } from "./api";
 import { DocumentStatus } from "./document-status";
-import { ACCEPT_ATTRIBUTE, formatBytes, rejectReason } from "./files";
+import { ACCEPT_ATTRIBUTE, ACCEPTED_EXTENSIONS, formatBytes, rejectReason } from "./files";
 import { splitMarked } from "./marked";
 import { Snippet } from "./snippet";
 
@@ -69,6 +70,9 @@ describe("rejectReason", () => {
       expect(rejectReason({ name, size: 10 })).toBeNull();
     }
     expect(rejectReason({ name: "big.md", size: MAX_UPLOAD_BYTES })).toBeNull();
+    expect(rejectReason({ name: "Dockerfile", size: 10 })).toBeNull();
+    // The picker offers only what the server takes.
+    for (const ext of ACCEPTED_EXTENSIONS) expect(isSupportedFileName(`x.${ext}`), ext).toBe(true);
     expect(ACCEPT_ATTRIBUTE).toContain(".pdf");
   });
 

@@ -1,67 +1,30 @@
+import { isSupportedFileName } from "@/lib/knowledge/extract/detect-kind";
 import { MAX_UPLOAD_BYTES } from "@/lib/knowledge/limits";
 
 /**
- * What the drop zone accepts before sending anything: the formats the server extracts text from
- * (it checks again, by content as well as by name).
+ * The extensions the file picker offers: the formats the server extracts text from. Which names
+ * are taken is the server's `isSupportedFileName`, checked here before sending anything (and by the
+ * server again, by content as well as by name).
  */
-const DOCUMENT_EXTENSIONS = ["md", "markdown", "txt", "html", "htm", "pdf"];
+const DOCUMENT_EXTENSIONS = ["md", "markdown", "txt", "text", "html", "htm", "pdf"];
+// biome-ignore format: a list of words
 const CODE_EXTENSIONS = [
-  "ts",
-  "tsx",
-  "js",
-  "jsx",
-  "mjs",
-  "cjs",
-  "json",
-  "yaml",
-  "yml",
-  "toml",
-  "py",
-  "rb",
-  "go",
-  "rs",
-  "java",
-  "kt",
-  "swift",
-  "c",
-  "h",
-  "cc",
-  "cpp",
-  "hpp",
-  "cs",
-  "php",
-  "sh",
-  "sql",
-  "css",
-  "scss",
-  "graphql",
-  "proto",
-  "xml",
-  "csv",
-  "ini",
-  "env.example",
+  "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "go", "rs", "java", "kt", "rb", "php", "c", "h", "cc",
+  "cpp", "hpp", "cs", "swift", "scala", "sql", "sh", "bash", "zsh", "yaml", "yml", "json", "toml", "ini",
+  "css", "scss", "xml", "graphql", "proto", "tf", "lua",
 ];
 
 export const ACCEPTED_EXTENSIONS = [...DOCUMENT_EXTENSIONS, ...CODE_EXTENSIONS];
 
-/** For the file input's `accept`: the picker offers the same files the drop zone takes. */
+/** For the file input's `accept`: the picker offers the files the drop zone takes. */
 export const ACCEPT_ATTRIBUTE = ACCEPTED_EXTENSIONS.map((e) => `.${e}`).join(",");
-
-function extensionOf(name: string): string {
-  const lower = name.toLowerCase();
-  // Longest first so `x.env.example` matches `env.example`, not `example`.
-  const match = [...ACCEPTED_EXTENSIONS]
-    .sort((a, b) => b.length - a.length)
-    .find((e) => lower.endsWith(`.${e}`));
-  return match ?? "";
-}
 
 /** Why `file` cannot be uploaded, or null when it may be sent. */
 export function rejectReason(
   file: { name: string; size: number },
   maxBytes = MAX_UPLOAD_BYTES,
 ): string | null {
-  if (!extensionOf(file.name)) {
+  if (!isSupportedFileName(file.name)) {
     return `${file.name}: this kind of file is not supported. Upload Markdown, text, HTML, PDF or code files.`;
   }
   if (file.size === 0) return `${file.name} is empty.`;
