@@ -23,6 +23,7 @@ export const RUN_TOOL_NAMES = [
   "record_insight",
   "add_subtask",
   "request_human_input",
+  "search_knowledge",
 ] as const;
 
 /** Tools bound to the run's records (artifacts, tasks, approvals). */
@@ -45,6 +46,9 @@ export const isExecToolName = (name: string): name is ExecToolName =>
 
 export const isRunToolName = (name: string): name is RunToolName =>
   (RUN_TOOL_NAMES as readonly string[]).includes(name);
+
+/** Where `search_knowledge` looks: the project's knowledge and its organization's, or only the organization's. */
+export const KNOWLEDGE_SEARCH_SCOPES = ["project", "organization"] as const;
 
 export const CONTEXT_LAYERS = ["organization", "project", "run", "task"] as const;
 
@@ -138,6 +142,21 @@ export const agentToolInputSchemas = {
       .optional()
       .describe("Suggested answers, if any."),
   }),
+  search_knowledge: z.object({
+    query: z
+      .string()
+      .trim()
+      .min(2, "Say what to look for.")
+      .max(400)
+      .describe("What to look for, in a few specific words (a topic, a name, a rule)."),
+    scope: z
+      .enum(KNOWLEDGE_SEARCH_SCOPES)
+      .optional()
+      .describe(
+        "`project` (default): the project's knowledge and the organization's; `organization`: only the organization's own (its standards and references).",
+      ),
+    limit: z.number().int().min(1).max(10).optional().describe("How many passages, 5 when omitted."),
+  }),
   ...repoToolInputSchemas,
   ...execToolInputSchemas,
 } as const satisfies Record<AgentToolName, z.ZodType>;
@@ -156,6 +175,8 @@ export const agentToolDescriptions: Record<AgentToolName, string> = {
   add_subtask: "Add a follow-up task to this run, assigned to another agent, with acceptance criteria.",
   request_human_input:
     "Ask the team a question and pause this task until someone answers. Use only when you cannot proceed responsibly without the answer.",
+  search_knowledge:
+    "Search the knowledge base (the organization's standards and references, the project's documents, insights and past run outcomes); answers with cited passages.",
   ...repoToolDescriptions,
   ...execToolDescriptions,
 };

@@ -58,6 +58,9 @@ export const AUDIT_ACTIONS = [
   "project.context_update",
   "task.context_update",
   "repo.push",
+  "knowledge.insight_add",
+  "knowledge.insight_update",
+  "knowledge.insight_delete",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -283,6 +283,7 @@ describe("MCP server at /api/mcp", () => {
       claim_task: { run: run.id, task: "t2" },
       complete_task: { run: run.id, task: "t2", summary: "Added GET /things." },
       add_insight: { run: run.id, text: "Things are paginated." },
+      search_knowledge: { query: "things", project: project.slug },
     };
     expect(Object.keys(samples).sort()).toEqual(MCP_TOOLS.map((tool) => tool.name).sort());
     const scopes = [...new Set(MCP_TOOLS.map((tool) => tool.permission))];

@@ -3,6 +3,8 @@ import { and, eq, or } from "drizzle-orm";
 import { z } from "zod";
 import { runTasks } from "@/db/schema";
 import { notFound } from "@/lib/errors";
+import { insightTitle } from "@/lib/knowledge/insight-schemas";
+import { saveInsightDocument } from "@/lib/knowledge/save-insight";
 import type { OrgContext } from "@/lib/orgs/context";
 import { appendRunEvents } from "./event-log";
 import { findRunRow } from "./queries";
@@ -29,13 +31,14 @@ export type AddInsightInput = z.input<typeof addInsightSchema>;
 
 /**
  * Appends an `insight` event to the run's feed (streamed to every viewer like our agents'
- * insights), in the lane of the task's agent when a task is named.
+ * insights), in the lane of the task's agent when a task is named, and keeps it in the project's
+ * knowledge (keyed by the event, in the same transaction) so later runs are offered it.
  */
 export async function addRunInsight(
   ctx: OrgContext,
   runId: string,
   input: AddInsightInput,
-): Promise<{ seq: number; taskId: string | null; agentSlug: string }> {
+): Promise<{ seq: number; taskId: string | null; agentSlug: string; documentId: string | null }> {
   const { task, text } = addInsightSchema.parse(input);
   return ctx.tx(async (tx) => {
     const run = await findRunRow(tx, ctx.org.id, runId);
@@ -58,6 +61,18 @@ export async function addRunInsight(
     const [stored] = await appendRunEvents(tx, { orgId: ctx.org.id, runId: run.id }, [
       { type: "insight", taskId: taskRow?.id ?? null, agentSlug, text },
     ]);
-    return { seq: stored?.seq ?? 0, taskId: taskRow?.id ?? null, agentSlug };
+    const seq = stored?.seq ?? 0;
+    const saved = await saveInsightDocument(tx, {
+      orgId: ctx.org.id,
+      projectId: run.projectId,
+      key: `insight:run:${run.id}:event:${seq}`,
+      title: insightTitle(text),
+      body: text,
+      runId: run.id,
+      taskId: taskRow?.id ?? null,
+      agentSlug,
+      userId: ctx.user.id,
+    });
+    return { seq, taskId: taskRow?.id ?? null, agentSlug, documentId: saved.id };
   });
 }

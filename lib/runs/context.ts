@@ -24,6 +24,18 @@ export type ArtifactRef = {
   taskKey?: string;
 };
 
+/** A knowledge passage handed to an agent by reference (the agent searches for the full text). */
+export type KnowledgeRef = {
+  title: string;
+  /** How to cite it, e.g. `Deployment guide › Rollback, lines 12–30`. */
+  citation: string;
+  documentId: string;
+  /** upload | repository | insight | run_outcome */
+  source: string;
+  /** One line of the passage. */
+  snippet: string;
+};
+
 export type ContextInput = {
   purpose: ContextPurpose;
   agent: { slug: string; name: string; systemPrompt: string };
@@ -68,6 +80,11 @@ export type ContextInput = {
    * repository tools. Left out of run summaries.
    */
   repository?: string;
+  /**
+   * The project's most relevant insights, standards and past run outcomes for this call, by
+   * reference (title, citation, document id, one line): the agent reads more with `search_knowledge`.
+   */
+  knowledge?: readonly KnowledgeRef[];
   /** Rough token budget for the whole prompt, system prompt included. */
   budgetTokens?: number;
 };
@@ -77,6 +94,7 @@ export const LAYER_NAMES = [
   "project",
   "goal",
   "repository",
+  "knowledge",
   "guidance",
   "plan",
   "roster",
@@ -105,10 +123,10 @@ export function estimateTokens(text: string): number {
 
 /** Least important first, per purpose: shortened in this order when over budget. */
 const TRUNCATION_ORDER: Record<ContextPurpose, LayerName[]> = {
-  plan: ["artifacts", "organization", "repository", "project", "roster", "guidance", "goal"],
-  task: ["plan", "artifacts", "organization", "repository", "project", "goal"],
-  review: ["plan", "artifacts", "organization", "repository", "project", "goal", "subject"],
-  summary: ["organization", "project", "artifacts", "plan", "goal"],
+  plan: ["knowledge", "artifacts", "organization", "repository", "project", "roster", "guidance", "goal"],
+  task: ["knowledge", "plan", "artifacts", "organization", "repository", "project", "goal"],
+  review: ["knowledge", "plan", "artifacts", "organization", "repository", "project", "goal", "subject"],
+  summary: ["knowledge", "organization", "project", "artifacts", "plan", "goal"],
 };
 
 type Layer = {
@@ -147,6 +165,7 @@ const READ_CONTEXT_HINT: Partial<Record<LayerName, string>> = {
   guidance: "read it with `read_context` (layer: run)",
   subject: "read it in full with `read_artifact`",
   repository: "explore it with `list_files`, `read_file` and `search_code`",
+  knowledge: "search it with `search_knowledge`",
 };
 
 function shortenedNote(layer: LayerName, shown: number, total: number) {
@@ -173,6 +192,15 @@ function artifactLine(a: ArtifactRef, summary: ((text: string) => string) | fals
   const text = summary ? summary(a.summary) : "";
   return text ? `${head} — ${text}` : head;
 }
+
+function knowledgeLine(k: KnowledgeRef, snippet: ((text: string) => string) | false): string {
+  const head = `- «${k.title}» (${k.source.replace("_", " ")}, \`${k.documentId}\`): ${k.citation}`;
+  const text = snippet ? snippet(k.snippet) : "";
+  return text ? `${head} — ${text}` : head;
+}
+
+/** A passage's first words on one line, for a reference (never its full text). */
+const SNIPPET_CHARS = 200;
 
 function assignmentBlock(input: ContextInput): string {
   const { purpose, agent, run, task } = input;
@@ -238,6 +266,25 @@ function buildLayers(input: ContextInput): Layer[] {
       place: "message",
       text: `${heading}\n\n${input.repository.trim()}`,
       fallback: `${heading}\n[Map omitted to fit the context budget; ${READ_CONTEXT_HINT.repository}.]`,
+    });
+  }
+
+  if (input.knowledge?.length && purpose !== "summary") {
+    const heading = [
+      "## Knowledge that may apply",
+      `References found in the knowledge base for this ${purpose === "plan" ? "goal" : "task"} (the organization's standards and references, the project's insights and past run outcomes), not their text: ${READ_CONTEXT_HINT.knowledge} for the passages, and cite what you rely on.`,
+    ].join("\n");
+    const items = input.knowledge;
+    const oneLine = (text: string) => {
+      const flat = fullText(text.replace(/[«»]/g, ""));
+      return flat.length <= SNIPPET_CHARS ? flat : `${flat.slice(0, SNIPPET_CHARS - 1).trimEnd()}…`;
+    };
+    layers.push({
+      name: "knowledge",
+      place: "message",
+      text: `${heading}\n${items.map((k) => knowledgeLine(k, oneLine)).join("\n")}`,
+      fallback: `${heading}\n${items.map((k) => knowledgeLine(k, false)).join("\n")}`,
+      shrink: shrinkItems(heading, items, (k, detail) => knowledgeLine(k, (t) => detail(oneLine(t)))),
     });
   }
 

@@ -20,6 +20,8 @@ const DEFAULT_TOOL_GUIDANCE: Record<AgentToolName, string> = {
     "add a follow-up task only for necessary work outside your task's scope, assigned to the right specialist, with checkable acceptance criteria.",
   request_human_input:
     "ask the team one precise question only when a decision is genuinely theirs (scope, budget, legal, taste) and a wrong guess would waste the run; otherwise state your assumption and continue.",
+  search_knowledge:
+    "look up the organization's standards, the project's references, earlier insights and past run outcomes before you decide something they may already settle; cite the passages you rely on (their citation) in your artifact.",
   list_files:
     "see the repository's tree (start from the repository map in your prompt, then list the folders you need); ignored files are hidden.",
   read_file:

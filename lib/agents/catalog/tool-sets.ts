@@ -9,6 +9,12 @@ export const RUN_READ_TOOLS = [
   "read_artifact",
 ] as const satisfies AgentToolName[];
 
+/**
+ * Looking things up in the knowledge base (standards, references, insights, past run outcomes):
+ * for every agent whose work depends on what the team already decided or wrote down.
+ */
+export const KNOWLEDGE_TOOLS = ["search_knowledge"] as const satisfies AgentToolName[];
+
 /** Reading: the run's records and the repository (list, read, search, diff), never writing. */
 export const READ_TOOLS: readonly AgentToolName[] = [...RUN_READ_TOOLS, ...READ_ONLY_REPO_TOOLS];
 
@@ -19,6 +25,7 @@ export const READ_TOOLS: readonly AgentToolName[] = [...RUN_READ_TOOLS, ...READ_
  */
 export const DOCUMENT_TOOLS: readonly AgentToolName[] = [
   ...RUN_READ_TOOLS,
+  ...KNOWLEDGE_TOOLS,
   "write_artifact",
   "revise_artifact",
   "record_insight",
@@ -29,6 +36,7 @@ export const DOCUMENT_TOOLS: readonly AgentToolName[] = [
 /** A specialist who reviews (code, security) and writes only its report: the repository read-only. */
 export const REVIEW_REPORT_TOOLS: readonly AgentToolName[] = [
   ...RUN_READ_TOOLS,
+  ...KNOWLEDGE_TOOLS,
   "write_artifact",
   "revise_artifact",
   "record_insight",

@@ -13,6 +13,13 @@ import type { Plan } from "@/lib/runs/plan";
 import { getRunTemplate } from "@/lib/runs/templates";
 import { type CodeWork, codeWork, SCRIPTED_FAILURE_TASKS, scriptedBug } from "./code";
 import { DEMO_NOTICE, type DocContext, subjectOf, writeDocument } from "./documents";
+import {
+  designInsight,
+  foundKnowledge,
+  knowledgeQuery,
+  seeksKnowledge,
+  sourcesSection,
+} from "./knowledge-steps";
 import { type OfferedTool, withMcpCalls } from "./mcp-steps";
 import { createRng, hashString, type Rng } from "./random";
 import { changedPaths, checksNote, codeStep, offersRepoTools, type ToolOutput } from "./repo-steps";
@@ -309,6 +316,15 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
   // A code rework starts from the failure, not from the inputs it read the first time.
   const codeRework =
     a.attempt >= 2 && a.reviewFeedback.length > 0 && artifactKindSpec(expectedKind(a)).format === "code";
+  // The architect looks up the standards and references first (with its reads, in one call).
+  const search: ScriptPart[] =
+    a.purpose === "task" &&
+    has("search_knowledge") &&
+    seeksKnowledge(a.agent, expectedKind(a)) &&
+    !input.toolResults.includes("search_knowledge")
+      ? [{ type: "tool-call", toolName: "search_knowledge", input: knowledgeQuery(a.goal, a.taskTitle) }]
+      : [];
+  const lookUp = search.length ? " and look up the organization's standards that apply" : "";
   if (
     a.purpose === "task" &&
     !codeRework &&
@@ -321,14 +337,29 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
     return [
       {
         type: "text",
-        text: `Starting on "${a.taskTitle ?? "the task"}". First I will read what it builds on: ${titles.join(" and ") || ids.join(", ")}.`,
+        text: `Starting on "${a.taskTitle ?? "the task"}". First I will read what it builds on: ${titles.join(" and ") || ids.join(", ")}${lookUp}.`,
       },
       ...ids.map(
         (artifactId): ScriptPart => ({ type: "tool-call", toolName: "read_artifact", input: { artifactId } }),
       ),
+      ...search,
     ];
   }
-  const d = deliverable(a, rng, input.toolNames);
+  if (search.length) {
+    return [
+      {
+        type: "text",
+        text: `Starting on "${a.taskTitle ?? "the task"}". First I will look up the organization's standards and the project's references that apply.`,
+      },
+      ...search,
+    ];
+  }
+  const found = seeksKnowledge(a.agent, expectedKind(a)) ? foundKnowledge(outputs) : null;
+  const drafted = deliverable(a, rng, input.toolNames);
+  const d =
+    found && artifactKindSpec(drafted.kind).format === "markdown"
+      ? { ...drafted, content: `${drafted.content.trimEnd()}\n\n${sourcesSection(found)}\n` }
+      : drafted;
   if (a.purpose === "task" && d.work) {
     const bug = scriptedBug(subjectOf(a.goal || "the project"));
     const step = codeStep(
@@ -369,10 +400,12 @@ function taskScript(a: ParsedAssignment, input: ScriptInput, rng: Rng): ScriptPa
       summary,
       ...(d.path ? { path: d.path, language: d.language } : {}),
     };
-    return [
-      { type: "text", text },
-      { type: "tool-call", toolName: "write_artifact", input },
-    ];
+    // What the architect decided goes to the project's knowledge, for the runs after this one.
+    const insight: ScriptPart[] =
+      found && has("record_insight")
+        ? [{ type: "tool-call", toolName: "record_insight", input: designInsight(d.title, found) }]
+        : [];
+    return [{ type: "text", text }, { type: "tool-call", toolName: "write_artifact", input }, ...insight];
   }
   return [{ type: "text", text: d.content }];
 }

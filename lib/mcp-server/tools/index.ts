@@ -1,6 +1,7 @@
 import "server-only";
 import type { McpTool } from "../define-tool";
 import { getAgentPromptTool, listAgentsTool } from "./agents";
+import { searchKnowledgeTool } from "./knowledge";
 import {
   approveRunPlanTool,
   claimTaskTool,
@@ -39,4 +40,5 @@ export const MCP_TOOLS = [
   claimTaskTool,
   completeTaskTool,
   addInsightTool,
+  searchKnowledgeTool,
 ] as unknown as readonly McpTool[];

@@ -5,6 +5,7 @@ import { runs, runTasks } from "@/db/schema";
 import { ORCHESTRATOR_SLUG, REVIEWER_SLUG } from "@/lib/agents/catalog";
 import { loadAgentCatalog } from "@/lib/agents/org-agents";
 import { getOrgRunSettings } from "@/lib/ai/org-settings";
+import { saveRunOutcome } from "@/lib/knowledge/save-run-outcome";
 import { assembleContext } from "@/lib/runs/context";
 import { appendRunEvents } from "@/lib/runs/event-log";
 import { FINAL_RUN_STATUSES, type RunStatus } from "@/lib/runs/events";
@@ -202,8 +203,21 @@ export async function finishRun(
       .set({ status, statusReason: reason ?? null, finishedAt: new Date(), agentVersions: used })
       .where(and(eq(runs.orgId, scope.orgId), eq(runs.id, scope.runId)));
     await appendRunEvents(tx, scope, [{ type: "run.status", status, ...(reason ? { reason } : {}) }]);
+    await keepOutcome(tx, scope);
     return status;
   });
+}
+
+/**
+ * The finished run's outcome goes to the project's knowledge with the final status (once, with
+ * the step). In a savepoint: knowledge that cannot be written never keeps a run from finishing.
+ */
+async function keepOutcome(tx: Tx, scope: RunScope): Promise<void> {
+  try {
+    await tx.transaction((sp) => saveRunOutcome(sp, scope));
+  } catch (error) {
+    console.error("[runs] the run outcome was not kept in the knowledge base", error);
+  }
 }
 
 /**
@@ -239,6 +253,7 @@ export async function failRun(scope: RunScope, reason: string, key: StepKey): Pr
       })),
       { type: "run.status", status: "failed", reason },
     ]);
+    await keepOutcome(tx, scope);
     return "failed";
   });
 }

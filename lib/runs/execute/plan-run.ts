@@ -7,6 +7,7 @@ import { flattenPlan, type Plan, planSchema, validatePlan } from "@/lib/runs/pla
 import { applyTemplateGates } from "@/lib/runs/templates";
 import { generateStructured } from "./agent-call";
 import { toRunFailure } from "./failure";
+import { relevantKnowledge } from "./knowledge-context";
 import { once, type StepKey, storedResult } from "./once";
 import { runRepositoryMap } from "./repo-context";
 import { agentOf, baseContext, loadEnvironment, loadTasks } from "./state";
@@ -37,6 +38,7 @@ export async function planAttempt(
     agent: orchestrator,
     ...baseContext(env, []),
     repository: await runRepositoryMap(scope),
+    knowledge: await relevantKnowledge(scope, env.project.id, env.run.goal),
     roster: assignable.map((a) => ({ slug: a.slug, name: a.name, whenToUse: a.whenToUse })),
   });
   const messages = [

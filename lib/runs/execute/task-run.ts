@@ -12,6 +12,7 @@ import { schedule } from "@/lib/runs/schedule";
 import { generateStructured } from "./agent-call";
 import type { TurnOutcome } from "./agent-turn";
 import { toRunFailure } from "./failure";
+import { relevantKnowledge } from "./knowledge-context";
 import { derivedId, once, type StepKey, storedResult } from "./once";
 import { attemptRepositoryMap, taskChanges } from "./repo-context";
 import { type AttemptWorkspace, artifactFilePath, recordTaskWork } from "./repo-work";
@@ -255,11 +256,13 @@ export async function prepareWork(
   const previous = arts.find((a) => a.taskId === task.id);
   const expected = agent.artifactKinds.find((k) => k !== "plan" && k !== "review_verdict") ?? null;
   const repository = ws ? await attemptRepositoryMap(scope, taskId, ws) : undefined;
+  const knowledge = await relevantKnowledge(scope, env.project.id, `${task.title}\n${task.description}`);
   const ctx = assembleContext({
     purpose: "task",
     agent,
     ...baseContext(env, tasks),
     repository,
+    knowledge,
     task: {
       key: task.key,
       title: task.title,

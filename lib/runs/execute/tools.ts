@@ -8,6 +8,9 @@ import {
   isRunToolName,
 } from "@/lib/agents/tools";
 import { createExecTools } from "@/lib/checks/tools/bind";
+import { citedPassages } from "@/lib/knowledge/cite-hits";
+import { saveInsightDocument } from "@/lib/knowledge/save-insight";
+import { searchKnowledge } from "@/lib/knowledge/search";
 import { createRepoTools, isRefusal } from "@/lib/repos/tools";
 import { REPO_TOOL_NAMES, type RepoFileChange, type Workspace } from "@/lib/repos/tools/types";
 import { writeRepoFile } from "@/lib/repos/tools/write-tools";
@@ -295,12 +298,38 @@ export function bindTools(args: {
       description: agentToolDescriptions.record_insight,
       inputSchema: agentToolInputSchemas.record_insight,
       execute: async (input) => {
-        await inTenant(scope, (tx) =>
-          appendRunEvents(tx, scope, [
+        // Kept in the project's knowledge with the feed event, once: a re-run of the step finds
+        // its first execution's result (and a member's later edit or removal stands).
+        const id = nextId("insight");
+        const documentId = await once(scope, `${key}:${id}`, async (tx) => {
+          const saved = await saveInsightDocument(tx, {
+            orgId: scope.orgId,
+            projectId,
+            key: `insight:${id}`,
+            title: input.title,
+            body: input.body,
+            tags: input.tags,
+            runId: scope.runId,
+            taskId,
+            agentSlug,
+          });
+          await appendRunEvents(tx, scope, [
             { type: "insight", taskId, agentSlug, text: `${input.title}\n\n${input.body}` },
-          ]),
+          ]);
+          return saved.id;
+        });
+        return { recorded: true, documentId };
+      },
+    }),
+    search_knowledge: tool({
+      description: agentToolDescriptions.search_knowledge,
+      inputSchema: agentToolInputSchemas.search_knowledge,
+      execute: async (input) => {
+        const result = await searchKnowledge(
+          { orgId: scope.orgId, projectId: input.scope === "organization" ? null : projectId },
+          { query: input.query, limit: input.limit ?? 5 },
         );
-        return { recorded: true };
+        return citedPassages(result);
       },
     }),
     add_subtask: tool({
