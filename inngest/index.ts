@@ -2,6 +2,9 @@ import { agentRun } from "./functions/agent-run";
 import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 import { deliverWebhook } from "./functions/deliver-webhook";
+import { knowledgeIndexRepository } from "./functions/knowledge-index-repository";
+import { knowledgeProcessDocument } from "./functions/knowledge-process-document";
+import { knowledgeProcessingSweep } from "./functions/knowledge-processing-sweep";
 import { projectChecks } from "./functions/project-checks";
 import { recheckSsoDomains } from "./functions/recheck-sso-domains";
 import { webhookDeliverySweep } from "./functions/webhook-delivery-sweep";
@@ -15,4 +18,7 @@ export const functions = [
   projectChecks,
   deliverWebhook,
   webhookDeliverySweep,
+  knowledgeProcessDocument,
+  knowledgeProcessingSweep,
+  knowledgeIndexRepository,
 ];

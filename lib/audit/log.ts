@@ -61,6 +61,9 @@ export const AUDIT_ACTIONS = [
   "knowledge.insight_add",
   "knowledge.insight_update",
   "knowledge.insight_delete",
+  "knowledge_document.upload",
+  "knowledge_document.update",
+  "knowledge_document.delete",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,4 +1,5 @@
 import "server-only";
+import { requestRepositoryIndex } from "@/lib/knowledge/request-repository-index";
 import type { OrgContext } from "@/lib/orgs/context";
 import { auditPush } from "./audit-push";
 import { checkPush } from "./check-push";
@@ -99,7 +100,13 @@ export async function receivePack(
     onInputError: tooLarge,
     // On every exit of git (even killed, even when the pusher hung up without reading the
     // report): auditPush reads the refs back and records those that did change.
-    onExit: () => auditPush(ctx, repository, commands),
+    onExit: async () => {
+      await auditPush(ctx, repository, commands);
+      // The default branch moved: its docs and READMEs are re-indexed for the knowledge base.
+      if (commands.some(({ ref }) => ref === `refs/heads/${repository.defaultBranch}`)) {
+        await requestRepositoryIndex(ctx.org.id, repository.projectId);
+      }
+    },
   });
 }
 

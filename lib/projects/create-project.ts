@@ -2,6 +2,7 @@ import "server-only";
 import type { Tx } from "@/db";
 import { projects } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
+import { requestRepositoryIndex } from "@/lib/knowledge/request-repository-index";
 import type { OrgContext } from "@/lib/orgs/context";
 import { ensureRepository } from "@/lib/repos/ensure-repository";
 import { readmeFromBrief } from "@/lib/repos/init-origin";
@@ -34,7 +35,7 @@ export async function createProject(ctx: OrgContext, input: CreateProjectInput):
     imported = await prepareImport(ctx.org.id, input.import, readme);
   }
   try {
-    return await ctx.tx(async (tx) => {
+    const project = await ctx.tx(async (tx) => {
       const slug = input.slug ?? (await freeSlugFor(tx, ctx.org.id, input.name));
       const [row] = await tx
         .insert(projects)
@@ -63,6 +64,9 @@ export async function createProject(ctx: OrgContext, input: CreateProjectInput):
       });
       return toProject(row, { id: ctx.user.id, name: ctx.user.name, email: ctx.user.email });
     });
+    // The repository exists (created or imported) once the transaction committed: index its docs.
+    await requestRepositoryIndex(ctx.org.id, project.id);
+    return project;
   } catch (error) {
     await imported?.discard();
     if (isUniqueViolation(error)) throw slugTaken();

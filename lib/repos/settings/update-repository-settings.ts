@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { projectRepositories } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { requestRepositoryIndex } from "@/lib/knowledge/request-repository-index";
 import type { OrgContext } from "@/lib/orgs/context";
 import { git, gitBare } from "../git";
 import { loadRepository, toSettings } from "./load-repository";
@@ -41,7 +42,8 @@ export async function updateRepositorySettings(
   slug: string,
   input: UpdateRepositoryInput,
 ): Promise<RepositorySettings> {
-  return ctx.tx(async (tx) => {
+  let movedDefault: string | null = null;
+  const settings = await ctx.tx(async (tx) => {
     const loaded = await loadRepository(tx, ctx.org.id, slug, { forUpdate: true, writable: true });
     const { repo, origin, project } = loaded;
     const changed = FIELDS.filter((f) => input[f] !== undefined && input[f] !== repo[f]);
@@ -58,6 +60,7 @@ export async function updateRepositorySettings(
     if (!updated) throw new Error("repository update returned no row");
     if (changed.includes("defaultBranch")) {
       await gitBare(origin, ["symbolic-ref", "HEAD", `refs/heads/${updated.defaultBranch}`]);
+      movedDefault = project.id;
     }
     await ctx.audit(tx, {
       action: "repository.update",
@@ -66,4 +69,7 @@ export async function updateRepositorySettings(
     });
     return toSettings({ ...loaded, repo: updated });
   });
+  // Another branch is the default now: the knowledge base indexes its docs instead.
+  if (movedDefault) await requestRepositoryIndex(ctx.org.id, movedDefault);
+  return settings;
 }
