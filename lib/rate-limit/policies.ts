@@ -38,6 +38,12 @@ export const POLICIES = {
     key: "org",
     applies: "every /api/v1 request in one organization on the enterprise plan",
   },
+  "knowledge.search.user": {
+    points: 120,
+    duration: 60,
+    key: "user",
+    applies: "knowledge searches of one user (each may embed the query with the organization's provider)",
+  },
   "auth.ip": {
     points: 20,
     duration: 60,
