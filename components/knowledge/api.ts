@@ -66,18 +66,24 @@ export async function fetchDocuments(t: KnowledgeTarget, signal?: AbortSignal) {
   return body.documents;
 }
 
-export async function updateDocument(org: string, id: string, patch: { title?: string; tags?: string[] }) {
+// A project's document is addressed with its project (`?project=`), the organization's without.
+
+export async function updateDocument(
+  t: KnowledgeTarget,
+  id: string,
+  patch: { title?: string; tags?: string[] },
+) {
   const body = await call<{ document: KnowledgeDocumentView }>(
-    `${base(org)}/documents/${encodeURIComponent(id)}`,
+    `${base(t.org)}/documents/${encodeURIComponent(id)}${withProject(t)}`,
     json("PATCH", patch),
     "Could not save the document.",
   );
   return body.document;
 }
 
-export function deleteDocument(org: string, id: string) {
+export function deleteDocument(t: KnowledgeTarget, id: string) {
   return call<void>(
-    `${base(org)}/documents/${encodeURIComponent(id)}`,
+    `${base(t.org)}/documents/${encodeURIComponent(id)}${withProject(t)}`,
     { method: "DELETE" },
     "Could not delete the document.",
   );

@@ -61,7 +61,7 @@ export function DocumentList({ target, uploads }: Props) {
   const versionOf = useRef<KnowledgeDocumentView | null>(null);
 
   const remove = useMutation({
-    mutationFn: (d: KnowledgeDocumentView) => deleteDocument(target.org, d.id),
+    mutationFn: (d: KnowledgeDocumentView) => deleteDocument(target, d.id),
     onSuccess: (_, d) => {
       setDeleting(null);
       toast.success(`“${d.title}” was deleted.`);
@@ -209,7 +209,7 @@ export function DocumentList({ target, uploads }: Props) {
         />
       )}
 
-      <EditDocumentDialog org={target.org} document={editing} onClose={() => setEditing(null)} />
+      <EditDocumentDialog target={target} document={editing} onClose={() => setEditing(null)} />
 
       <AlertDialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
         <AlertDialogContent>

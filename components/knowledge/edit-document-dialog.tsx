@@ -17,12 +17,12 @@ import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
 import { MAX_TITLE_CHARS } from "@/lib/knowledge/limits";
 import type { KnowledgeDocumentView } from "@/lib/knowledge/types";
-import { KnowledgeApiError, knowledgeKeys, parseTags, updateDocument } from "./api";
+import { KnowledgeApiError, type KnowledgeTarget, knowledgeKeys, parseTags, updateDocument } from "./api";
 
-type Props = { org: string; document: KnowledgeDocumentView | null; onClose: () => void };
+type Props = { target: KnowledgeTarget; document: KnowledgeDocumentView | null; onClose: () => void };
 
 /** Renames a document and changes its tags; the server's field messages show under the fields. */
-export function EditDocumentDialog({ org, document, onClose }: Props) {
+export function EditDocumentDialog({ target, document, onClose }: Props) {
   const queryClient = useQueryClient();
   const [title, setTitle] = useState("");
   const [tags, setTags] = useState("");
@@ -35,7 +35,7 @@ export function EditDocumentDialog({ org, document, onClose }: Props) {
   const save = useMutation({
     mutationFn: () => {
       if (!document) throw new Error("No document.");
-      return updateDocument(org, document.id, { title: title.trim(), tags: parseTags(tags) });
+      return updateDocument(target, document.id, { title: title.trim(), tags: parseTags(tags) });
     },
     onSuccess: (saved) => {
       toast.success(`“${saved.title}” was saved.`);
@@ -45,7 +45,7 @@ export function EditDocumentDialog({ org, document, onClose }: Props) {
       if (!(error instanceof KnowledgeApiError) || Object.keys(error.fieldErrors).length === 0)
         toast.error(error.message);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: knowledgeKeys.all(org) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: knowledgeKeys.all(target.org) }),
   });
   const fieldErrors = save.error instanceof KnowledgeApiError ? save.error.fieldErrors : {};
 
