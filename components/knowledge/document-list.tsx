@@ -197,9 +197,8 @@ export function DocumentList({ target, uploads }: Props) {
           ref={versionInput}
           type="file"
           accept={ACCEPT_ATTRIBUTE}
-          className="sr-only"
-          tabIndex={-1}
-          aria-label="Choose the new version"
+          // The menu item opens it; hidden from the keyboard and assistive technologies.
+          hidden
           onChange={(e) => {
             const file = e.target.files?.[0];
             const d = versionOf.current;

@@ -2,6 +2,7 @@
 
 import { CheckIcon, UploadIcon, XIcon } from "lucide-react";
 import { useId, useRef, useState } from "react";
+import { toast } from "sonner";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
@@ -38,7 +39,11 @@ export function DropZone({ uploads, maxBytes, scopeLabel }: Props) {
         : undefined;
 
   const send = (files: FileList | null) => {
-    if (!files?.length || tagError) return;
+    if (!files?.length) return;
+    if (tagError) {
+      toast.error(`Fix the tags first: ${tagError[0]}`);
+      return;
+    }
     void uploads.upload([...files], { title, tags: tagList });
     setTitle("");
   };
@@ -107,9 +112,8 @@ export function DropZone({ uploads, maxBytes, scopeLabel }: Props) {
         type="file"
         multiple
         accept={ACCEPT_ATTRIBUTE}
-        className="sr-only"
-        tabIndex={-1}
-        aria-label="Choose files to upload"
+        // The drop zone button opens it; hidden from the keyboard and assistive technologies.
+        hidden
         data-testid="knowledge-file-input"
         onChange={(e) => {
           send(e.target.files);

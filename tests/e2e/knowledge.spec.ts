@@ -52,7 +52,17 @@ test("a project's document is uploaded, found by search with a citation, and cit
   ).toHaveAttribute("href", `/${orgSlug}/knowledge`);
   await owner.getByRole("main").getByRole("link", { name: "Knowledge" }).click();
   await expect(owner).toHaveURL(new RegExp(`/${orgSlug}/projects/billing/knowledge$`));
-  await expect(owner.getByRole("heading", { name: "No documents yet" })).toBeVisible();
+  // A new project's repository README is indexed as a repository document; deleting it warns that
+  // the next index brings it back.
+  const readme = documentRow(owner, "README.md");
+  await expect(readme).toContainText("Repository");
+  await expect(readme.getByText(/Ready · \d+ chunks?/)).toBeVisible({ timeout: 60_000 });
+  await readme.getByRole("button", { name: "Actions for README.md" }).click();
+  await owner.getByRole("menuitem", { name: "Delete" }).click();
+  await expect(owner.getByRole("alertdialog")).toContainText(
+    "comes back the next time the repository is indexed",
+  );
+  await owner.getByRole("button", { name: "Cancel" }).click();
 
   // A file the server would refuse is refused before it is sent, with the reason.
   await owner.getByTestId("knowledge-file-input").setInputFiles({
