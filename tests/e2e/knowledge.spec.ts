@@ -194,6 +194,15 @@ test("a project's document is uploaded, found by search with a citation, and cit
     `/${orgSlug}/projects/billing/runs/${runId}`,
   );
   await owner.screenshot({ path: test.info().outputPath("knowledge-insights.png"), fullPage: true });
+
+  // The organization's own knowledge page: its own documents only, not the project's.
+  await owner
+    .getByRole("navigation", { name: "Organization" })
+    .getByRole("link", { name: "Knowledge" })
+    .click();
+  await expect(owner).toHaveURL(new RegExp(`/${orgSlug}/knowledge$`));
+  await expect(owner.getByRole("heading", { name: "No documents yet" })).toBeVisible();
+  await expect(owner.getByRole("heading", { name: "Upload documents" })).toBeVisible();
 });
 
 async function documentId(page: Page, orgSlug: string): Promise<string> {
