@@ -8,7 +8,10 @@ import { knowledgeDocumentUploaded, knowledgeEmbeddingsRequested } from "../even
  * the extractor refuses fails the document with the reason and is not retried; any other failure
  * is retried, and after the last attempt `onFailure` fails the document, so none stays processing.
  */
-export function createKnowledgeProcessDocumentFunction(client: Inngest.Any) {
+export function createKnowledgeProcessDocumentFunction(
+  client: Inngest.Any,
+  process: typeof processDocument = processDocument,
+) {
   return client.createFunction(
     {
       id: "knowledge-process-document",
@@ -28,9 +31,7 @@ export function createKnowledgeProcessDocumentFunction(client: Inngest.Any) {
     },
     async ({ event, step }) => {
       const { orgId, documentId, version } = event.data;
-      const result = await step.run("extract-and-index", () =>
-        processDocument({ orgId, documentId, version }),
-      );
+      const result = await step.run("extract-and-index", () => process({ orgId, documentId, version }));
       if (result.outcome === "failed") throw new NonRetriableError(result.reason);
       if (result.outcome === "ready") {
         await step.sendEvent(

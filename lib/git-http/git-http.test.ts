@@ -25,7 +25,15 @@ import { commitToOrigin } from "@/tests/support/repo-fixtures";
 import { createProjectRow } from "@/tests/support/run-fixtures";
 import { handleGitRequest } from "./handle-git-request";
 
-vi.mock("@/inngest/client", () => ({ inngest: { send: async () => ({ ids: ["x"] }) } }));
+const sent = vi.hoisted(() => ({ names: [] as string[] }));
+vi.mock("@/inngest/client", () => ({
+  inngest: {
+    send: async (e: { name: string }) => {
+      sent.names.push(e.name);
+      return { ids: ["x"] };
+    },
+  },
+}));
 
 const meta = { ip: "198.51.100.8", userAgent: "vitest" };
 
@@ -195,10 +203,13 @@ describe("git over HTTPS", () => {
     await runGit(["add", "feature.txt"], dir);
     await runGit(["commit", "-m", "Feature"], dir);
     const sha = (await runGit(["rev-parse", "HEAD"], dir)).stdout.trim();
+    sent.names.length = 0;
     const push = await runGit(["push", "origin", "HEAD:refs/heads/feature/one"], dir);
     expect(push.stderr).toContain("feature/one");
     expect(push.code).toBe(0);
     expect(await head("refs/heads/feature/one")).toBe(sha);
+    // Not the default branch: the knowledge base has nothing to re-index.
+    expect(sent.names).not.toContain("knowledge/repository.changed");
 
     const db = await getDb();
     const rows = await db
@@ -258,8 +269,11 @@ describe("git over HTTPS", () => {
     expect(await head("refs/heads/side")).toBe("");
 
     await runGit(["remote", "set-url", "origin", cloneUrl(keys.admin.secret)], dir);
+    sent.names.length = 0;
     const allowed = await runGit(["push", "origin", "main"], dir);
     expect(allowed.code).toBe(0);
+    // The default branch moved: its docs are re-indexed.
+    await expect.poll(() => sent.names).toContain("knowledge/repository.changed");
     expect(await head("refs/heads/main")).toBe((await runGit(["rev-parse", "HEAD"], dir)).stdout.trim());
 
     // Never deleted over git, nor anything but branches pushed.

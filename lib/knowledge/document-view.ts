@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { type KnowledgeDocumentRow, knowledgeDocuments, knowledgeDocumentVersions, users } from "@/db/schema";
 import { notFound } from "@/lib/errors";
@@ -26,31 +26,41 @@ export async function findDocumentRow(
   return row;
 }
 
-/** Views of documents, with their newest version's file details and their creator. */
+/**
+ * Views of documents, with their newest version's file details and their creator: two queries
+ * for the whole list, whatever its length.
+ */
 export async function documentViews(tx: Tx, orgId: string, rows: KnowledgeDocumentRow[]) {
-  const out: KnowledgeDocumentView[] = [];
-  for (const row of rows) {
-    const [version] = await tx
-      .select({
-        fileName: knowledgeDocumentVersions.fileName,
-        mimeType: knowledgeDocumentVersions.mimeType,
-        byteSize: knowledgeDocumentVersions.byteSize,
-      })
-      .from(knowledgeDocumentVersions)
-      .where(
-        and(eq(knowledgeDocumentVersions.orgId, orgId), eq(knowledgeDocumentVersions.documentId, row.id)),
-      )
-      .orderBy(desc(knowledgeDocumentVersions.version))
-      .limit(1);
-    const [creator] = row.createdById
-      ? await tx
-          .select({ id: users.id, name: users.name, email: users.email })
-          .from(users)
-          .where(eq(users.id, row.createdById))
-      : [];
-    out.push(toDocumentView(row, version ?? null, creator ?? null));
-  }
-  return out;
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const versions = await tx
+    .selectDistinctOn([knowledgeDocumentVersions.documentId], {
+      documentId: knowledgeDocumentVersions.documentId,
+      fileName: knowledgeDocumentVersions.fileName,
+      mimeType: knowledgeDocumentVersions.mimeType,
+      byteSize: knowledgeDocumentVersions.byteSize,
+    })
+    .from(knowledgeDocumentVersions)
+    .where(
+      and(eq(knowledgeDocumentVersions.orgId, orgId), inArray(knowledgeDocumentVersions.documentId, ids)),
+    )
+    .orderBy(knowledgeDocumentVersions.documentId, desc(knowledgeDocumentVersions.version));
+  const creatorIds = [...new Set(rows.map((r) => r.createdById).filter((id): id is string => !!id))];
+  const creators = creatorIds.length
+    ? await tx
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(inArray(users.id, creatorIds))
+    : [];
+  const versionOf = new Map(versions.map((v) => [v.documentId, v]));
+  const creatorOf = new Map(creators.map((c) => [c.id, c]));
+  return rows.map((row) =>
+    toDocumentView(
+      row,
+      versionOf.get(row.id) ?? null,
+      row.createdById ? (creatorOf.get(row.createdById) ?? null) : null,
+    ),
+  );
 }
 
 export function toDocumentView(
