@@ -2,6 +2,7 @@ import { agentRun } from "./functions/agent-run";
 import { approvalOutboxSweep } from "./functions/approval-outbox-sweep";
 import { cleanupAuthRecords } from "./functions/cleanup-auth-records";
 import { deliverWebhook } from "./functions/deliver-webhook";
+import { knowledgeEmbed, knowledgeEmbedSweep } from "./functions/knowledge-embed";
 import { knowledgeIndexRepository } from "./functions/knowledge-index-repository";
 import { knowledgeProcessDocument } from "./functions/knowledge-process-document";
 import { knowledgeProcessingSweep } from "./functions/knowledge-processing-sweep";
@@ -21,4 +22,6 @@ export const functions = [
   knowledgeProcessDocument,
   knowledgeProcessingSweep,
   knowledgeIndexRepository,
+  knowledgeEmbed,
+  knowledgeEmbedSweep,
 ];

@@ -26,7 +26,18 @@ const PROVIDER_OPTIONS = [
   { value: "demo", label: DEMO_MODEL_LABEL },
 ] as const;
 
-type ProviderFields = { baseURL?: string; name?: string; models?: Record<string, string | undefined> };
+type ProviderFields = {
+  baseURL?: string;
+  name?: string;
+  models?: Record<string, string | undefined>;
+  embeddingModel?: string;
+};
+
+// Repeated from lib/knowledge/embeddings/embedding-model-for.ts for the same reason.
+const DEFAULT_EMBEDDING_MODEL: Record<string, string> = {
+  openai: "text-embedding-3-small",
+  google: "gemini-embedding-001",
+};
 
 export function AiSettingsForm({ orgSlug, settings }: { orgSlug: string; settings: AiSettingsView }) {
   const router = useRouter();
@@ -49,6 +60,7 @@ export function AiSettingsForm({ orgSlug, settings }: { orgSlug: string; setting
         modelFast: form.get("modelFast") ?? "",
         modelStandard: form.get("modelStandard") ?? "",
         modelDeep: form.get("modelDeep") ?? "",
+        embeddingModel: form.get("embeddingModel") ?? "",
         defaultTokenBudget: form.get("defaultTokenBudget"),
         maxConcurrentRuns: form.get("maxConcurrentRuns"),
         standards: form.get("standards") ?? "",
@@ -171,6 +183,27 @@ export function AiSettingsForm({ orgSlug, settings }: { orgSlug: string; setting
               </FormField>
             ))}
           </div>
+          {kind !== "anthropic" && (
+            <FormField
+              label="Embedding model"
+              htmlFor="ai-embedding-model"
+              error={fieldErrors.embeddingModel}
+              hint={
+                kind === "openai-compatible"
+                  ? "Lets knowledge search find passages by meaning, e.g. nomic-embed-text. Blank: this server embeds nothing and search uses full text only."
+                  : `Lets knowledge search find passages by meaning. Blank: ${DEFAULT_EMBEDDING_MODEL[kind] ?? "the provider's default"}; “none” turns it off. Changing it re-embeds every passage.`
+              }
+            >
+              <Input
+                id="ai-embedding-model"
+                name="embeddingModel"
+                className="max-w-md"
+                defaultValue={provider.embeddingModel}
+                placeholder={DEFAULT_EMBEDDING_MODEL[kind] ?? "None"}
+                spellCheck={false}
+              />
+            </FormField>
+          )}
         </div>
       )}
       <div className="grid gap-4 sm:grid-cols-2">

@@ -36,6 +36,12 @@ export const aiEnvShape = {
   AI_MODEL_FAST: optional,
   AI_MODEL_STANDARD: optional,
   AI_MODEL_DEEP: optional,
+  /**
+   * The model that embeds knowledge for vector search (OpenAI default text-embedding-3-small, Google
+   * gemini-embedding-001; an OpenAI-compatible server embeds only when set, e.g. nomic-embed-text;
+   * `none` turns embeddings off). Not available with Anthropic.
+   */
+  AI_EMBEDDING_MODEL: optional,
   /** Retries of a failed model call (rate limits, server errors, timeouts, dropped connections); default 3. */
   AI_MAX_RETRIES: optional.pipe(
     z.string().regex(/^\d$/, "AI_MAX_RETRIES must be a number from 0 to 9").transform(Number).optional(),

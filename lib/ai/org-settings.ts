@@ -7,6 +7,8 @@ import type { ModelTier } from "@/lib/agents/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { aiEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { embeddingModelFor } from "@/lib/knowledge/embeddings/embedding-model-for";
+import { requestEmbeddings } from "@/lib/knowledge/embeddings/request-embeddings";
 import { assertPublicUrl } from "@/lib/net/assert-public-url";
 import type { OrgContext } from "@/lib/orgs/context";
 import { DEMO_MODEL_LABEL } from "./demo-label";
@@ -84,6 +86,8 @@ export const aiSettingsInputSchema = z.object({
   modelFast: optionalText(200, "Keep the model id under 200 characters."),
   modelStandard: optionalText(200, "Keep the model id under 200 characters."),
   modelDeep: optionalText(200, "Keep the model id under 200 characters."),
+  /** For knowledge search; blank: the provider's default (none for OpenAI-compatible servers). */
+  embeddingModel: optionalText(200, "Keep the model id under 200 characters."),
   defaultTokenBudget: z.coerce
     .number({ message: "Give a number of tokens." })
     .int("Give a whole number of tokens.")
@@ -180,6 +184,7 @@ function providerFromInput(
     baseURL: input.baseURL,
     apiKey,
     models: { fast: input.modelFast, standard: input.modelStandard, deep: input.modelDeep },
+    embeddingModel: input.embeddingModel,
   };
   const parsed = providerConfigSchema.safeParse(candidate);
   if (!parsed.success) {
@@ -219,6 +224,7 @@ export async function updateAiSettings(ctx: OrgContext, input: AiSettingsInput):
       example: "https://api.example.com/v1",
     });
   }
+  let embeddingBefore: string | null = null;
   const row = await ctx.tx(async (tx) => {
     const [current] = await tx
       .select()
@@ -226,6 +232,7 @@ export async function updateAiSettings(ctx: OrgContext, input: AiSettingsInput):
       .where(eq(orgAiSettings.orgId, ctx.org.id))
       .limit(1)
       .for("update");
+    embeddingBefore = embeddingModelId(current);
     const { provider, apiKeyEncrypted } = providerFromInput(input, current);
     const values = {
       provider,
@@ -269,7 +276,18 @@ export async function updateAiSettings(ctx: OrgContext, input: AiSettingsInput):
     }
     return saved;
   });
+  const embeddingAfter = embeddingModelId(row);
+  if (embeddingAfter && embeddingAfter !== embeddingBefore) {
+    // Best effort: the settings are saved; if the event is lost, the embedding sweep finds the
+    // chunks of the old model within minutes.
+    await requestEmbeddings(ctx.org.id, "embedding model changed").catch(() => {});
+  }
   return toView(row);
+}
+
+/** The id vectors are stored under for this row's effective provider (`openai:text-embedding-3-small`), or null. */
+function embeddingModelId(row: Row | undefined): string | null {
+  return embeddingModelFor(orgProviderConfig(row) ?? instanceConfig())?.id ?? null;
 }
 
 /** What a run needs from the settings, read by the run function (system scope, one organization). */
@@ -298,8 +316,15 @@ export async function installWithNetwork(orgId: string): Promise<boolean> {
   return row?.installWithNetwork ?? false;
 }
 
-async function effectiveConfig(orgId: string): Promise<{ config: ProviderConfig; own: boolean }> {
-  const row = await withTenant({ orgId }, (tx) => loadRow(tx, orgId));
+/**
+ * The provider the organization's model calls use: its own (`own`), else the instance's. Inside a
+ * transaction pass it (`tx`): a second one would wait forever for PGlite's single connection.
+ */
+export async function effectiveConfig(
+  orgId: string,
+  tx?: Tx,
+): Promise<{ config: ProviderConfig; own: boolean }> {
+  const row = tx ? await loadRow(tx, orgId) : await withTenant({ orgId }, (t) => loadRow(t, orgId));
   const own = orgProviderConfig(row);
   return own ? { config: own, own: true } : { config: instanceConfig(), own: false };
 }

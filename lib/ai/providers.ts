@@ -35,6 +35,14 @@ const modelId = z
 const tierModels = z
   .object({ fast: modelId.optional(), standard: modelId.optional(), deep: modelId.optional() })
   .default({});
+/**
+ * The model that embeds knowledge chunks for vector search. Optional: OpenAI and Google have a
+ * default, an OpenAI-compatible server embeds only when one is named, Anthropic offers none.
+ * `none` turns embeddings off (search is then full text and trigram only).
+ */
+const embeddingModel = modelId
+  .regex(/^[\w.:/@-]+$/, "Use the model id as the provider spells it, e.g. text-embedding-3-small.")
+  .optional();
 const apiKey = z.string().trim().min(1, "Give the API key.").max(500, "That API key is too long.");
 const baseURL = z.url({ message: "Give a URL like https://api.example.com/v1" });
 
@@ -43,9 +51,29 @@ const baseURL = z.url({ message: "Give a URL like https://api.example.com/v1" })
  * organization's settings (whose key is stored encrypted and decrypted only to build the model).
  */
 export const providerConfigSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("openai"), apiKey, baseURL: baseURL.optional(), models: tierModels }),
-  z.object({ kind: z.literal("anthropic"), apiKey, baseURL: baseURL.optional(), models: tierModels }),
-  z.object({ kind: z.literal("google"), apiKey, baseURL: baseURL.optional(), models: tierModels }),
+  z.object({
+    kind: z.literal("openai"),
+    apiKey,
+    baseURL: baseURL.optional(),
+    models: tierModels,
+    embeddingModel,
+  }),
+  z.object({
+    kind: z.literal("anthropic"),
+    apiKey,
+    baseURL: baseURL.optional(),
+    models: tierModels,
+    embeddingModel: z
+      .undefined({ message: "Anthropic offers no embedding model: leave this blank." })
+      .optional(),
+  }),
+  z.object({
+    kind: z.literal("google"),
+    apiKey,
+    baseURL: baseURL.optional(),
+    models: tierModels,
+    embeddingModel,
+  }),
   z.object({
     kind: z.literal("openai-compatible"),
     name: z
@@ -58,6 +86,7 @@ export const providerConfigSchema = z.discriminatedUnion("kind", [
       (m) => !!(m.fast || m.standard || m.deep),
       "Give at least one model id: OpenAI-compatible servers have no default model.",
     ),
+    embeddingModel,
   }),
   z.object({
     kind: z.literal("demo"),
@@ -154,6 +183,7 @@ export function resolveModel(
  */
 export function providerConfigFromEnv(env: AiEnv): ProviderConfig {
   const models = { fast: env.AI_MODEL_FAST, standard: env.AI_MODEL_STANDARD, deep: env.AI_MODEL_DEEP };
+  const embeddingModel = env.AI_EMBEDDING_MODEL;
   const candidates: Record<Exclude<ProviderKind, "demo">, () => unknown> = {
     openai: () =>
       env.OPENAI_API_KEY && {
@@ -161,6 +191,7 @@ export function providerConfigFromEnv(env: AiEnv): ProviderConfig {
         apiKey: env.OPENAI_API_KEY,
         baseURL: env.OPENAI_BASE_URL,
         models,
+        embeddingModel,
       },
     anthropic: () =>
       env.ANTHROPIC_API_KEY && {
@@ -168,12 +199,14 @@ export function providerConfigFromEnv(env: AiEnv): ProviderConfig {
         apiKey: env.ANTHROPIC_API_KEY,
         baseURL: env.ANTHROPIC_BASE_URL,
         models,
+        embeddingModel,
       },
     google: () =>
       env.GOOGLE_GENERATIVE_AI_API_KEY && {
         kind: "google",
         apiKey: env.GOOGLE_GENERATIVE_AI_API_KEY,
         models,
+        embeddingModel,
       },
     "openai-compatible": () =>
       env.OPENAI_COMPATIBLE_BASE_URL && {
@@ -182,6 +215,7 @@ export function providerConfigFromEnv(env: AiEnv): ProviderConfig {
         baseURL: env.OPENAI_COMPATIBLE_BASE_URL,
         apiKey: env.OPENAI_COMPATIBLE_API_KEY,
         models,
+        embeddingModel,
       },
   };
   const demo: ProviderConfig = { kind: "demo", chunkDelayMs: env.DEMO_MODEL_DELAY_MS };

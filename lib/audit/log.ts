@@ -64,6 +64,7 @@ export const AUDIT_ACTIONS = [
   "knowledge_document.upload",
   "knowledge_document.update",
   "knowledge_document.delete",
+  "knowledge.embeddings_failed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -7,12 +7,17 @@ import { queryTerms } from "./query-terms";
 /** Candidates each list contributes to the fusion: enough for a page of results, bounded per query. */
 export const CANDIDATES_PER_LIST = 50;
 /**
- * `<%` keeps a chunk when some stretch of it shares this share of the query's trigrams. 0.5
- * catches one typo in a long word or two in a phrase ("rollbak deploymnet" scores 0.43 against
- * a passage on rollbacks, "retry_backof" 0.92 against `retry_backoff_ms`) without admitting
- * passages that merely share a few letters. Measured on the fixture corpus (search-quality test).
+ * `<%` keeps a chunk when some stretch of it shares this share of the query words' trigrams.
+ * 0.4 admits one or two typos in a short phrase ("rollbak deploymnet" scores 0.43 against a
+ * passage on rolling back a failed deployment, "retry_backof" 0.92 against `retry_backoff_ms`);
+ * chosen on the fixture corpus (search-quality test), where 0.5 lost typo queries.
  */
 export const TRIGRAM_THRESHOLD = 0.4;
+/** Matches scored at most per list beyond the whole-query ones (see `textRankSql`). */
+export const FTS_POOL = 1_000;
+export const TRIGRAM_POOL = 200;
+/** Query words the trigram list matches (the longest ones). */
+export const MAX_TRIGRAM_TERMS = 4;
 
 export type TextRankArgs = {
   orgId: string;
@@ -63,6 +68,21 @@ export async function rankByText(
   ex: Executor,
   args: TextRankArgs,
 ): Promise<{ text: string[]; trigram: string[] }> {
+  await ex.execute(
+    sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_THRESHOLD)}, true)`,
+  );
+  const found = await rows<{ list: "text" | "trigram"; id: string }>(ex, textRankSql(args));
+  return {
+    text: found.filter((r) => r.list === "text").map((r) => r.id),
+    trigram: found.filter((r) => r.list === "trigram").map((r) => r.id),
+  };
+}
+
+/**
+ * The one statement behind `rankByText` (exported so the benchmark can EXPLAIN it). Run it after
+ * setting `pg_trgm.word_similarity_threshold`, which `<%` reads.
+ */
+export function textRankSql(args: TextRankArgs): SQL {
   const limit = args.limit ?? CANDIDATES_PER_LIST;
   const terms = queryTerms(args.query);
   const { join, where } = searchableChunks(args);
@@ -74,34 +94,61 @@ export async function rankByText(
           sql` || `,
         )
       : strict;
-  const trigramText = terms.length > 0 ? terms.join(" ") : args.query;
-  await ex.execute(
-    sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_THRESHOLD)}, true)`,
+  // Each word on its own: a stretch of text rarely holds a whole multi-word query, but each
+  // word (or its typo) appears somewhere. The longest words carry the most trigrams and meaning.
+  const trigramTerms = (terms.length > 0 ? terms : [args.query])
+    .filter((t) => t.length >= 4)
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+    .slice(0, MAX_TRIGRAM_TERMS);
+  if (trigramTerms.length === 0) trigramTerms.push(args.query);
+  const trigramMatch = sql.join(
+    trigramTerms.map((t) => sql`${t} <% c.content`),
+    sql` or `,
   );
-  const found = await rows<{ list: "text" | "trigram"; id: string }>(
-    ex,
-    sql`with q as (select ${strict} as strict, (${anyWord}) as any_word),
+  const trigramScore = sql.join(
+    trigramTerms.map((t) => sql`word_similarity(${t}, p.content)`),
+    sql` + `,
+  );
+  // Ranking by full text scores every match (Postgres FTS has no top-k index): the whole-query
+  // matches are few for a multi-word query; the any-word matches of a common word can be most of
+  // the corpus, so only the first FTS_POOL of them are scored. The trigram list has the same
+  // bound: `<%` is rechecked row by row, so at most TRIGRAM_POOL matches are scored.
+  // The tsqueries are written inline (not in a CTE) so the planner folds them to constants and
+  // can use the GIN index on `tsv`.
+  return sql`with whole as (
+        select c.id, true as whole, ts_rank_cd(c.tsv, ${strict}) as rank
+        from knowledge_chunks c ${join}
+        where ${where} and c.tsv @@ ${strict}
+        order by rank desc, c.id
+        limit ${limit}
+      ),
+      partial as (
+        select p.id, false as whole, ts_rank_cd(p.tsv, ${anyWord}) as rank
+        from (
+          select c.id, c.tsv from knowledge_chunks c ${join}
+          where ${where} and c.tsv @@ (${anyWord}) and not (c.tsv @@ ${strict})
+          limit ${FTS_POOL}
+        ) p
+        order by rank desc, p.id
+        limit ${limit}
+      ),
       fts as (
-        select c.id, (c.tsv @@ q.strict) as whole, ts_rank_cd(c.tsv, q.any_word) as rank
-        from knowledge_chunks c ${join}, q
-        where ${where} and (c.tsv @@ q.strict or c.tsv @@ q.any_word)
-        order by whole desc, rank desc, c.id
+        select * from whole union all select * from partial
+        order by whole desc, rank desc, id
         limit ${limit}
       ),
       trg as (
-        select c.id, word_similarity(${trigramText}, c.content) as rank
-        from knowledge_chunks c ${join}
-        where ${where} and ${trigramText} <% c.content
-        order by rank desc, c.id
+        select p.id, (${trigramScore}) as rank
+        from (
+          select c.id, c.content from knowledge_chunks c ${join}
+          where ${where} and (${trigramMatch})
+          limit ${TRIGRAM_POOL}
+        ) p
+        order by rank desc, p.id
         limit ${limit}
       )
       select 'text' as list, id::text as id, row_number() over (order by whole desc, rank desc, id) as n from fts
       union all
       select 'trigram' as list, id::text as id, row_number() over (order by rank desc, id) as n from trg
-      order by list, n`,
-  );
-  return {
-    text: found.filter((r) => r.list === "text").map((r) => r.id),
-    trigram: found.filter((r) => r.list === "trigram").map((r) => r.id),
-  };
+      order by list, n`;
 }

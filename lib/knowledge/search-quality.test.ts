@@ -60,8 +60,11 @@ describe("search quality on the fixture corpus", () => {
         ...Object.entries(figures).map(([name, f]) => `${name} misses: ${f.misses.join(" | ") || "none"}`),
       ].join("\n"),
     );
+    // The bar: 3 of the 40 queries are paraphrases sharing no word with their answer, which only
+    // vectors can be expected to find; 0.9 allows those and one more miss, no more.
     expect(figures.fused.recall5).toBeGreaterThanOrEqual(0.9);
+    expect(figures.fused.mrr).toBeGreaterThanOrEqual(figures.text.mrr);
     expect(figures.fused.recall5).toBeGreaterThanOrEqual(figures.text.recall5);
     expect(figures.fused.recall5).toBeGreaterThanOrEqual(figures.trigram.recall5);
-  });
+  }, 120_000);
 });

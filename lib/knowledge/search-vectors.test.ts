@@ -1,21 +1,34 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { getDb, withTenant } from "@/db";
+import { getDb, type Tx, withTenant } from "@/db";
 import { knowledgeChunks } from "@/db/schema";
 import { createTeam } from "@/tests/support/factories";
-import type { VectorRanking } from "./embeddings/rank-by-vector";
+import { EmbeddingError } from "./embeddings/embed-texts";
+import type { RankByVectorResult } from "./embeddings/rank-by-vector";
 import { saveTextDocument } from "./save-text-document";
 import { searchKnowledge } from "./search";
 
-// The vector list as the embeddings module would answer it; what search does with it is real.
+// The query embedding and the vector list as the embeddings module would answer them (its own
+// tests drive the provider and both storage paths); what search does with them is real.
 const vector = vi.hoisted(() => ({
-  answer: async (): Promise<VectorRanking | null> => null,
-  calls: [] as { orgId: string; projectId: string | null; queryText: string; limit: number }[],
+  embed: async (): Promise<{ modelId: string; vector: number[] } | null> => ({
+    modelId: "test:2",
+    vector: [1, 0],
+  }),
+  answer: async (_tx: Tx): Promise<RankByVectorResult | null> => null,
+  calls: [] as {
+    orgId: string;
+    projectId: string | null;
+    queryText: string;
+    limit: number;
+    query?: unknown;
+  }[],
 }));
+vi.mock("./embeddings/embed-query", () => ({ embedQuery: () => vector.embed() }));
 vi.mock("./embeddings/rank-by-vector", () => ({
-  rankByVector: async (_tx: unknown, args: (typeof vector.calls)[number]) => {
+  rankByVector: async (tx: Tx, args: (typeof vector.calls)[number]) => {
     vector.calls.push(args);
-    return vector.answer();
+    return vector.answer(tx);
   },
 }));
 
@@ -59,6 +72,7 @@ describe("searchKnowledge with vectors", () => {
       projectId: null,
       queryText: "ocelot cache warming",
       limit: 50,
+      query: { modelId: "test:2", vector: [1, 0] },
     });
     expect(result.mode).toBe("hybrid");
     expect(result.note).toBe("3 chunks are still being embedded.");
@@ -67,17 +81,35 @@ describe("searchKnowledge with vectors", () => {
     expect(result.hits[1]?.ranks).toEqual({ vector: 1 });
   });
 
-  it("answers from text with a note when the vector ranking fails", async () => {
+  it("answers from text with a note when there is no model, nothing embedded, or a failure", async () => {
     const { org } = await createTeam();
     const d = await save(org.id, "only", "Pangolin release train.");
-    vector.answer = async () => {
-      throw new Error("provider down");
+    const scope = { orgId: org.id, projectId: null };
+    const run = async () => {
+      const result = await searchKnowledge(scope, { query: "pangolin" });
+      expect(result.mode).toBe("text");
+      expect(result.hits.map((h) => h.documentId)).toEqual([d.id]);
+      return result.note;
+    };
+    vector.embed = async () => null;
+    expect(await run()).toMatch(/^No embedding model is configured/);
+    vector.embed = async () => ({ modelId: "test:2", vector: [1, 0] });
+    vector.answer = async () => null;
+    expect(await run()).toMatch(/^No document in scope is embedded/);
+    vector.embed = async () => {
+      throw new EmbeddingError("the provider answered 401", true);
+    };
+    expect(await run()).toBe(
+      "Semantic search was skipped (the provider answered 401); results use full-text and trigram search.",
+    );
+    // A failing vector statement is contained in its savepoint: the search still answers.
+    vector.embed = async () => ({ modelId: "test:2", vector: [1, 0] });
+    vector.answer = async (tx) => {
+      await tx.execute(sql`select * from no_such_table`);
+      return null;
     };
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    const result = await searchKnowledge({ orgId: org.id, projectId: null }, { query: "pangolin" });
+    expect(await run()).toMatch(/^Semantic search is unavailable/);
     error.mockRestore();
-    expect(result.mode).toBe("text");
-    expect(result.note).toMatch(/Semantic search is unavailable/);
-    expect(result.hits.map((h) => h.documentId)).toEqual([d.id]);
   });
 });

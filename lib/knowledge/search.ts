@@ -1,11 +1,13 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { type Executor, withTenant } from "@/db";
+import { type Executor, getDb, type Tx, withTenant } from "@/db";
 import { KNOWLEDGE_SOURCES } from "@/db/schema";
 import { rows } from "@/lib/engine/store";
 import { validationError } from "@/lib/errors";
 import { citeChunk } from "./citation";
-import { rankByVector, type VectorRanking } from "./embeddings/rank-by-vector";
+import { embedQuery, type QueryEmbedding } from "./embeddings/embed-query";
+import { EmbeddingError } from "./embeddings/embed-texts";
+import { type RankByVectorResult, rankByVector } from "./embeddings/rank-by-vector";
 import { fuseRankings } from "./fuse";
 import { DEFAULT_SEARCH_LIMIT, MAX_QUERY_CHARS, MAX_SEARCH_LIMIT } from "./limits";
 import { CANDIDATES_PER_LIST, rankByText, searchableChunks } from "./rank-by-text";
@@ -25,18 +27,12 @@ export const searchInputSchema = z.object({
 
 export type SearchInput = z.input<typeof searchInputSchema>;
 
-/**
- * How long search waits for the vector ranking (embedding the query is a call to the
- * organization's provider) before answering from text alone. It runs in its own transaction, in
- * parallel with the text lists, so a slow provider never holds the text search's transaction.
- */
-export const VECTOR_TIMEOUT_MS = 5_000;
-
 export const NO_VECTORS_NOTE =
   "No embedding model is configured for this organization; results use full-text and trigram search.";
 const VECTORS_FAILED_NOTE =
   "Semantic search is unavailable right now; results use full-text and trigram search.";
-const VECTORS_SLOW_NOTE = "Semantic search did not answer in time; results use full-text and trigram search.";
+const NOT_EMBEDDED_NOTE =
+  "No document in scope is embedded with the current embedding model yet; results use full-text and trigram search.";
 
 /**
  * Hybrid search of the scope's knowledge: a project's own and its organization's documents, or
@@ -53,12 +49,21 @@ export async function searchKnowledge(
   if (!parsed.success) throw validationError(parsed.error);
   const { query, limit, sources } = parsed.data;
   const tenant = { orgId: scope.orgId, userId: scope.userId ?? null };
-  const vector = vectorRanking(scope, query);
-  const lists = await withTenant(tenant, (tx) =>
+  // Embedding the query is a call to the organization's provider (bounded by its timeout): it
+  // runs outside any transaction, while the text lists are ranked.
+  const embedding = queryEmbedding(scope.orgId, query);
+  // The candidate lists are ranked on the owner connection: under row-level security Postgres
+  // may not use an index for an operator that is not LEAKPROOF, and `@@` and `<%` are not, so
+  // as the app role both lists were sequential scans (5x slower at 10k chunks). The ranking
+  // filters by organization and scope itself (tested without RLS), returns only ids, and every
+  // hit is then read as the app role under RLS, so nothing reaches the caller unchecked.
+  const owner = await getDb();
+  const lists = await owner.transaction((tx) =>
     rankByText(tx, { orgId: scope.orgId, projectId: scope.projectId, query, sources }),
   );
-  const v = await vector;
+  const embedded = await embedding;
   return withTenant(tenant, async (tx) => {
+    const v = await vectorRanking(tx, scope, query, embedded);
     // The vector list comes from another module: only ids searchable here take part.
     const vectorIds = v.ranking
       ? await searchableIds(
@@ -80,32 +85,47 @@ export async function searchKnowledge(
   });
 }
 
+async function queryEmbedding(
+  orgId: string,
+  text: string,
+): Promise<{ query: QueryEmbedding | null; note: string }> {
+  try {
+    return { query: await embedQuery(orgId, text), note: NO_VECTORS_NOTE };
+  } catch (error) {
+    if (error instanceof EmbeddingError) {
+      return {
+        query: null,
+        note: `Semantic search was skipped (${error.message}); results use full-text and trigram search.`,
+      };
+    }
+    console.error("[knowledge] query embedding failed", error);
+    return { query: null, note: VECTORS_FAILED_NOTE };
+  }
+}
+
 async function vectorRanking(
+  tx: Tx,
   scope: KnowledgeScope,
   queryText: string,
-): Promise<{ ranking: VectorRanking | null; note: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const ranked = withTenant({ orgId: scope.orgId, userId: scope.userId ?? null }, (tx) =>
-    rankByVector(tx, {
-      orgId: scope.orgId,
-      projectId: scope.projectId,
-      queryText,
-      limit: CANDIDATES_PER_LIST,
-    }),
-  ).then(
-    (ranking) => ({ ranking, note: NO_VECTORS_NOTE }),
-    (error: unknown) => {
-      console.error("[knowledge] vector ranking failed", error);
-      return { ranking: null, note: VECTORS_FAILED_NOTE };
-    },
-  );
-  const late = new Promise<{ ranking: null; note: string }>((resolve) => {
-    timer = setTimeout(() => resolve({ ranking: null, note: VECTORS_SLOW_NOTE }), VECTOR_TIMEOUT_MS);
-  });
+  embedded: { query: QueryEmbedding | null; note: string },
+): Promise<{ ranking: RankByVectorResult | null; note: string }> {
+  if (!embedded.query) return { ranking: null, note: embedded.note };
+  const query = embedded.query;
   try {
-    return await Promise.race([ranked, late]);
-  } finally {
-    clearTimeout(timer);
+    // In a savepoint: a failed vector statement must not abort the search's transaction.
+    const ranking = await tx.transaction((inner) =>
+      rankByVector(inner, {
+        orgId: scope.orgId,
+        projectId: scope.projectId,
+        queryText,
+        limit: CANDIDATES_PER_LIST,
+        query,
+      }),
+    );
+    return { ranking, note: ranking ? "" : NOT_EMBEDDED_NOTE };
+  } catch (error) {
+    console.error("[knowledge] vector ranking failed", error);
+    return { ranking: null, note: VECTORS_FAILED_NOTE };
   }
 }
 

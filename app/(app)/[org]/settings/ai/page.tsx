@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { AiSettingsForm } from "@/components/ai-settings/ai-settings-form";
+import { EmbeddingStatusView } from "@/components/ai-settings/embedding-status";
 import { DemoModelBadge } from "@/components/runs/demo-model-badge";
 import { NoAccess } from "@/components/states/no-access";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getAiSettings } from "@/lib/ai/org-settings";
+import { getEmbeddingStatus } from "@/lib/knowledge/embeddings/embedding-status";
 import { orgPageContext } from "@/lib/orgs/page-context";
 
 export const metadata: Metadata = { title: "AI settings" };
@@ -13,7 +15,7 @@ export default async function AiSettingsPage({ params }: { params: Promise<{ org
   const { org } = await params;
   const ctx = await orgPageContext(org, "org.manage", `/${org}/settings/ai`);
   if (!ctx) return <NoAccess orgSlug={org} />;
-  const settings = await getAiSettings(ctx);
+  const [settings, embeddings] = await Promise.all([getAiSettings(ctx), getEmbeddingStatus(ctx.org.id)]);
 
   return (
     <>
@@ -45,6 +47,16 @@ export default async function AiSettingsPage({ params }: { params: Promise<{ org
             ) : (
               <p className="font-medium text-sm">{settings.effective.modelLabel}</p>
             )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>
+              <h2>Knowledge search</h2>
+            </CardTitle>
+          </CardHeader>
+          <CardContent>
+            <EmbeddingStatusView status={embeddings} />
           </CardContent>
         </Card>
         <Card>
