@@ -4,10 +4,20 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as route from "@/app/api/mcp/route";
-import { getDb } from "@/db";
-import { apiKeys, approvals, artifacts, auditLogs, projects, runEvents, runTasks } from "@/db/schema";
+import { getDb, withTenant } from "@/db";
+import {
+  apiKeys,
+  approvals,
+  artifacts,
+  auditLogs,
+  knowledgeDocuments,
+  projects,
+  runEvents,
+  runTasks,
+} from "@/db/schema";
 import { revokeApiKey } from "@/lib/api-keys/revoke-api-key";
 import { PERMISSIONS, type Permission, permissionsOf } from "@/lib/auth/permissions";
+import { saveTextDocument } from "@/lib/knowledge/save-text-document";
 import { resolveOrgContext } from "@/lib/orgs/context";
 import { limiterFor } from "@/lib/rate-limit";
 import { POLICIES } from "@/lib/rate-limit/policies";
@@ -363,6 +373,7 @@ describe("MCP server at /api/mcp", () => {
       ["get_artifact", { run: theirs.run.id, artifact: theirs.artifactId }, /Run not found/],
       ["get_next_ready_task", { run: theirs.run.id }, /Run not found/],
       ["add_insight", { run: theirs.run.id, text: "Injected." }, /Run not found/],
+      ["search_knowledge", { query: "things", project: theirs.project.slug }, /Project not found/],
       [
         "create_task",
         {
@@ -388,6 +399,21 @@ describe("MCP server at /api/mcp", () => {
     }
     expect((await ok<{ runs: unknown[] }>(client, "list_runs", {})).runs).toEqual([]);
     expect((await ok<{ task: unknown }>(client, "get_next_ready_task", {})).task).toBeNull();
+    // Their organization's own knowledge is never found from ours.
+    await withTenant({ orgId: t.org.id }, (tx) =>
+      saveTextDocument(tx, {
+        orgId: t.org.id,
+        projectId: null,
+        source: "upload",
+        key: "upload:theirs",
+        title: "Things",
+        text: "Things are paginated.",
+        format: "markdown",
+      }),
+    );
+    expect(
+      (await ok<{ results: unknown[] }>(client, "search_knowledge", { query: "things" })).results,
+    ).toEqual([]);
     const db = await getDb();
     expect(await db.select().from(runEvents).where(eq(runEvents.runId, theirs.run.id))).toHaveLength(0);
     expect(sent.events).toHaveLength(0);
@@ -575,6 +601,49 @@ describe("MCP server at /api/mcp", () => {
       },
       { type: "insight", taskId: null, agentSlug: "external-worker", text: "Prefer small PRs." },
     ]);
+    // Kept in the project's knowledge too, one document per event, with the task and agent.
+    const kept = await db
+      .select()
+      .from(knowledgeDocuments)
+      .where(eq(knowledgeDocuments.runId, run.id))
+      .orderBy(knowledgeDocuments.key);
+    expect(kept.map((d) => [d.key, d.source, d.projectId, d.taskId, d.agentSlug, d.title])).toEqual([
+      [
+        `insight:run:${run.id}:event:1`,
+        "insight",
+        run.projectId,
+        tasks.t2.id,
+        "backend-engineer",
+        "The router caches per request.",
+      ],
+      [
+        `insight:run:${run.id}:event:2`,
+        "insight",
+        run.projectId,
+        null,
+        "external-worker",
+        "Prefer small PRs.",
+      ],
+    ]);
+    const found = await ok<{ results: { title: string; documentId: string; citation: string }[] }>(
+      client,
+      "search_knowledge",
+      { query: "router caches", project: project.slug },
+    );
+    expect(found.results.map((r) => r.documentId)).toEqual([kept[0]?.id]);
+    expect(found.results[0]?.citation).toContain("The router caches per request.");
+    // A key without `knowledge.write` still adds to the feed, but keeps nothing in the knowledge base.
+    const feedOnly = await connect(
+      (await mintApiKey(t.admin, t.org.slug, ["runs.read", "runs.start", "knowledge.read"])).secret,
+    );
+    const added = await ok<{ insight: { seq: number; documentId: string | null } }>(feedOnly, "add_insight", {
+      run: run.id,
+      text: "Feed only.",
+    });
+    expect(added.insight).toMatchObject({ seq: 3, documentId: null });
+    expect(
+      await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.runId, run.id)),
+    ).toHaveLength(2);
   });
 
   it("connects, lists tools, creates a task, completes it, and reads a run's status", async () => {

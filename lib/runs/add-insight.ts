@@ -32,7 +32,8 @@ export type AddInsightInput = z.input<typeof addInsightSchema>;
 /**
  * Appends an `insight` event to the run's feed (streamed to every viewer like our agents'
  * insights), in the lane of the task's agent when a task is named, and keeps it in the project's
- * knowledge (keyed by the event, in the same transaction) so later runs are offered it.
+ * knowledge (keyed by the event, in the same transaction) so later runs are offered it — when
+ * the caller may write knowledge (`knowledge.write`).
  */
 export async function addRunInsight(
   ctx: OrgContext,
@@ -62,6 +63,8 @@ export async function addRunInsight(
       { type: "insight", taskId: taskRow?.id ?? null, agentSlug, text },
     ]);
     const seq = stored?.seq ?? 0;
+    // Kept as knowledge only for a caller that may write it (an API key may lack the scope).
+    if (!ctx.can("knowledge.write")) return { seq, taskId: taskRow?.id ?? null, agentSlug, documentId: null };
     const saved = await saveInsightDocument(tx, {
       orgId: ctx.org.id,
       projectId: run.projectId,

@@ -5,6 +5,7 @@ import {
   assembleContext,
   type ContextInput,
   estimateTokens,
+  type KnowledgeRef,
   parseAssignment,
 } from "./context";
 import { getRunTemplate } from "./templates";
@@ -286,5 +287,61 @@ describe("the repository map in the prompt", () => {
       "explore it with `list_files`, `read_file` and `search_code`",
     );
     expect(ctx.layers.find((l) => l.name === "task")?.shortened).toBe(false);
+  });
+});
+
+describe("the knowledge in the prompt", () => {
+  const long = `Every service is multi-tenant with row-level security on org_id. ${"It also says many more things about tenancy. ".repeat(40)}END-OF-PASSAGE`;
+  const refs: KnowledgeRef[] = Array.from({ length: 6 }, (_, i) => ({
+    title: `Standard ${i}`,
+    citation: `Standard ${i} › Tenancy, lines ${i + 1}–${i + 9}`,
+    documentId: `doc_${i}`,
+    source: i % 2 ? "insight" : "upload",
+    snippet: long,
+  }));
+
+  it("lists references (title, citation, id, one line), never the passages, and how to search them", () => {
+    for (const purpose of ["task", "plan", "review"] as const) {
+      const ctx = assembleContext(taskInput({ purpose, knowledge: refs }));
+      const user = String(ctx.messages[0]?.content);
+      expect(user, purpose).toContain("## Knowledge that may apply");
+      expect(user).toContain("search it with `search_knowledge`");
+      expect(user).toContain(
+        "- «Standard 1» (insight, `doc_1`): Standard 1 › Tenancy, lines 2–10 — Every service",
+      );
+      expect(user).not.toContain("END-OF-PASSAGE");
+      const line = user.split("\n").find((l) => l.includes("`doc_0`")) ?? "";
+      expect(line.length).toBeLessThan(320);
+      expect(ctx.layers.find((l) => l.name === "knowledge")?.shortened).toBe(false);
+    }
+    expect(
+      String(assembleContext(taskInput({ purpose: "summary", knowledge: refs })).messages[0]?.content),
+    ).not.toContain("## Knowledge that may apply");
+    expect(String(assembleContext(taskInput()).messages[0]?.content)).not.toContain("## Knowledge");
+  });
+
+  it("is shortened first when over budget: snippets go, every reference stays", () => {
+    const full = assembleContext(taskInput({ knowledge: refs, budgetTokens: 1_000_000 }));
+    const knowledgeTokens = full.layers.find((l) => l.name === "knowledge")?.fullTokens ?? 0;
+    // Just over budget by part of the knowledge layer: shrunk evenly, the plan untouched.
+    const shrunk = assembleContext(
+      taskInput({ knowledge: refs, budgetTokens: full.estimatedTokens - Math.floor(knowledgeTokens / 3) }),
+    );
+    const layers = Object.fromEntries(shrunk.layers.map((l) => [l.name, l]));
+    expect(layers.knowledge?.shortened).toBe(true);
+    expect(layers.plan?.shortened).toBe(false);
+    expect(layers.knowledge?.tokens).toBeLessThan(knowledgeTokens);
+    const text = String(shrunk.messages[0]?.content);
+    for (const r of refs) expect(text).toContain(`\`${r.documentId}\`): ${r.citation} — Every`);
+    // Far over budget: only the references are left, and other layers shorten after it.
+    const bare = assembleContext(taskInput({ knowledge: refs, budgetTokens: 1_500 }));
+    const bareText = String(bare.messages[0]?.content);
+    for (const r of refs)
+      expect(bareText).toContain(
+        `- «${r.title}» (${r.source}, \`${r.documentId}\`): ${r.citation}\n`.trimEnd(),
+      );
+    expect(bareText).not.toContain("— Every service");
+    expect(bare.layers.find((l) => l.name === "knowledge")?.shortened).toBe(true);
+    expect(bare.layers.find((l) => l.name === "task")?.shortened).toBe(false);
   });
 });
