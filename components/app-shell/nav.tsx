@@ -6,6 +6,7 @@ import {
   FolderKanbanIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
+  LibraryIcon,
   type LucideIcon,
   PlugIcon,
   ScrollTextIcon,
@@ -27,6 +28,7 @@ const SECTIONS: { label?: string; items: NavItem[] }[] = [
       { label: "Dashboard", path: "", icon: LayoutDashboardIcon },
       { label: "Projects", path: "/projects", icon: FolderKanbanIcon },
       { label: "Agents", path: "/agents", icon: BotIcon, permission: "runs.read" },
+      { label: "Knowledge", path: "/knowledge", icon: LibraryIcon, permission: "knowledge.read" },
     ],
   },
   {

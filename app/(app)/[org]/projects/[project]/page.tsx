@@ -1,4 +1,12 @@
-import { ArchiveIcon, ArrowLeftIcon, ArrowRightIcon, CodeIcon, PencilIcon, PlayIcon } from "lucide-react";
+import {
+  ArchiveIcon,
+  ArrowLeftIcon,
+  ArrowRightIcon,
+  CodeIcon,
+  LibraryIcon,
+  PencilIcon,
+  PlayIcon,
+} from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type * as React from "react";
@@ -62,6 +70,14 @@ export default async function ProjectPage({ params }: Props) {
                 Code
               </Link>
             </Button>
+            {ctx.can("knowledge.read") && (
+              <Button asChild variant="outline">
+                <Link href={`/${org}/projects/${project.slug}/knowledge`}>
+                  <LibraryIcon />
+                  Knowledge
+                </Link>
+              </Button>
+            )}
             {canWrite && (
               <>
                 {!archived && (
