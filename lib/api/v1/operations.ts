@@ -32,7 +32,7 @@ export type V1Operation = V1RouteOptions & {
   example?: unknown;
 };
 
-export const V1_TAGS = ["Projects", "Runs", "Plan", "Tasks", "Artifacts", "Usage"] as const;
+export const V1_TAGS = ["Projects", "Runs", "Plan", "Tasks", "Artifacts", "Knowledge", "Usage"] as const;
 export type V1Tag = (typeof V1_TAGS)[number];
 
 const op = <O extends V1Operation>(o: O) => o;
@@ -335,6 +335,19 @@ export const operations = {
     params: s.artifactVersionParams,
     response: { status: 200, description: "The version.", schema: z.object({ artifact: s.artifactVersion }) },
     errors: [404],
+  }),
+  searchKnowledge: op({
+    operationId: "searchKnowledge",
+    method: "get",
+    path: "/api/v1/knowledge/search",
+    tag: "Knowledge",
+    summary: "Search the knowledge base",
+    description:
+      "Hybrid search (full text, trigram and, with an embedding model, vectors, fused by reciprocal rank) of the organization's documents, insights and run outcomes, or of a project's and the organization's; cited passages, best first.",
+    scope: "knowledge.read",
+    query: s.knowledgeSearchQuery,
+    response: { status: 200, description: "The cited passages.", schema: s.knowledgeSearchResult },
+    errors: [404, 422],
   }),
   getUsage: op({
     operationId: "getUsage",

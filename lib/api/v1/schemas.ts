@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { KNOWLEDGE_SOURCES } from "@/db/schema/knowledge";
 import { APPROVAL_STATUSES, TASK_WORKERS } from "@/db/schema/runs";
+import { searchParamsSchema } from "@/lib/knowledge/search-params";
 import { createProjectSchema, updateProjectSchema } from "@/lib/projects/schemas";
 import { RUN_STATUSES } from "@/lib/runs/events";
 import { TASK_PRIORITIES } from "@/lib/runs/plan";
@@ -314,6 +316,49 @@ export const usageReport = z
     totals: z.object(usageNumbers),
   })
   .meta({ id: "UsageReport" });
+
+// ---- knowledge ----
+export const knowledgeSearchQuery = searchParamsSchema.extend({
+  project: searchParamsSchema.shape.project.meta({
+    description:
+      "Search this project's knowledge and the organization's (id or slug); absent: the organization's own only.",
+  }),
+});
+const knowledgeHit = z
+  .object({
+    chunkId: uuid,
+    documentId: uuid,
+    title: z.string(),
+    source: z.enum(KNOWLEDGE_SOURCES),
+    projectId: uuid.nullable(),
+    version: z.number().int(),
+    ordinal: z.number().int(),
+    heading: z.string(),
+    content: z.string(),
+    snippet: z.string().meta({ description: "The passage around the matches, matched words wrapped in «»." }),
+    startLine: z.number().int(),
+    endLine: z.number().int(),
+    page: z.number().int().nullable(),
+    score: z.number().meta({ description: "Reciprocal-rank-fusion score (higher is better)." }),
+    ranks: z.object({
+      text: z.number().int().optional(),
+      trigram: z.number().int().optional(),
+      vector: z.number().int().optional(),
+    }),
+    citation: z.string().meta({ example: "Deployment guide › Rollback, lines 12–30 (v2)" }),
+    runId: uuid.nullable(),
+    agentSlug: z.string().nullable(),
+  })
+  .meta({ id: "KnowledgeHit" });
+export const knowledgeSearchResult = z
+  .object({
+    hits: z.array(knowledgeHit),
+    mode: z.enum(["hybrid", "text"]).meta({
+      description: "`hybrid` when vector similarity took part; `text` (full text and trigram) otherwise.",
+    }),
+    note: z.string().optional().meta({ description: "Why vectors did not take part." }),
+  })
+  .meta({ id: "KnowledgeSearchResult" });
 
 // ---- errors ----
 export const errorBody = z

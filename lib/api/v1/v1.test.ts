@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as artifactVersionGet } from "@/app/api/v1/artifacts/[artifactKey]/versions/[version]/route";
+import { GET as knowledgeSearchGet } from "@/app/api/v1/knowledge/search/route";
 import { GET as openapiGet } from "@/app/api/v1/openapi.json/route";
 import { PUT as projectContextPut } from "@/app/api/v1/projects/[project]/context/route";
 import { GET as projectGet, PATCH as projectPatch } from "@/app/api/v1/projects/[project]/route";
@@ -39,6 +40,7 @@ import {
   runTasks,
 } from "@/db/schema";
 import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { saveTextDocument } from "@/lib/knowledge/save-text-document";
 import { limiterFor } from "@/lib/rate-limit";
 import { POLICIES } from "@/lib/rate-limit/policies";
 import { appendRunEvents } from "@/lib/runs/event-log";
@@ -88,6 +90,7 @@ const HANDLERS: Record<V1OperationId, Handler> = {
   reorderRunTasks: planReorderPost,
   approveRunPlan: planApprovePost,
   updateTaskContext: taskContextPut,
+  searchKnowledge: knowledgeSearchGet,
 };
 
 type Init = { method?: string; json?: unknown; query?: string; headers?: Record<string, string> };
@@ -188,6 +191,7 @@ function argsFor(id: V1OperationId, s: Awaited<ReturnType<typeof seedRun>>): [Re
   if (id === "createProject") init.json = { name: `P ${randomUUID().slice(0, 6)}` };
   if (id === "reorderRunTasks") init.json = { keys: ["t2", "t1"] };
   if (id === "removeRunTask") params.task = "t2";
+  if (id === "searchKnowledge") init.query = `?q=retries&project=${s.project.slug}`;
   return [params, init];
 }
 
@@ -299,6 +303,55 @@ describe("REST API v1", () => {
     const db = await getDb();
     const [row] = await db.select().from(runs).where(eq(runs.id, s.run.id));
     expect(row?.status).toBe("running");
+  });
+
+  it("searches a project's knowledge (by id or slug) and the organization's, never another organization's", async () => {
+    const key = await mintApiKey(t.owner, t.org.slug, ["knowledge.read"]);
+    const other = await mintApiKey(t.outsider, t.otherOrg.slug, ALL);
+    const project = await createProjectRow(t.org.id);
+    const document = await withTenant({ orgId: t.org.id }, (tx) =>
+      saveTextDocument(tx, {
+        orgId: t.org.id,
+        projectId: project.id,
+        source: "upload",
+        key: `test:${randomUUID()}`,
+        title: "Webhook retries",
+        text: "# Retries\n\nWebhook deliveries back off exponentially with jitter.",
+        format: "markdown",
+      }),
+    );
+    type Result = { hits: { documentId: string; citation: string }[]; mode: string };
+    for (const ref of [project.id, project.slug]) {
+      const res = await call(
+        knowledgeSearchGet,
+        {},
+        { query: `?q=jitter&project=${ref}`, headers: key.headers },
+      );
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as Result;
+      expect(body.hits.map((h) => h.documentId)).toEqual([document.id]);
+      expect(body.hits[0]?.citation).toContain("Webhook retries");
+      expect(body.mode).toBe("text");
+    }
+    const orgScope = (await (
+      await call(knowledgeSearchGet, {}, { query: "?q=jitter", headers: key.headers })
+    ).json()) as Result;
+    expect(orgScope.hits).toEqual([]);
+    for (const ref of [project.id, project.slug]) {
+      const res = await call(
+        knowledgeSearchGet,
+        {},
+        { query: `?q=jitter&project=${ref}`, headers: other.headers },
+      );
+      expect(res.status).toBe(404);
+    }
+    const otherOrg = (await (
+      await call(knowledgeSearchGet, {}, { query: "?q=jitter", headers: other.headers })
+    ).json()) as Result;
+    expect(otherOrg.hits).toEqual([]);
+    const invalid = await call(knowledgeSearchGet, {}, { query: "?q=&limit=500", headers: key.headers });
+    expect(invalid.status).toBe(422);
+    expect(Object.keys((await errorOf(invalid)).fields).sort()).toEqual(["limit", "q"]);
   });
 
   it("reads projects by id or slug, creates and updates them, audited as the key", async () => {
