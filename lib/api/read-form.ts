@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { readCappedBody } from "./read-body";
 
 /**
  * Reads a multipart/form-data body with a size cap enforced while streaming (like `readJson`):
@@ -12,24 +13,9 @@ export async function readForm(req: Request, maxBytes: number): Promise<FormData
   }
   const tooLarge = () =>
     new AppError("payload_too_large", `The upload must be at most ${Math.floor(maxBytes / 1024 / 1024)} MB.`);
-  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
+  const body = await readCappedBody(req, maxBytes, tooLarge);
   try {
-    return await new Response(Buffer.concat(chunks), { headers: { "content-type": type } }).formData();
+    return await new Response(body, { headers: { "content-type": type } }).formData();
   } catch {
     throw new AppError("bad_request", "The upload is not valid multipart/form-data.");
   }

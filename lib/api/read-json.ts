@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { readCappedBody } from "./read-body";
 
 const DEFAULT_MAX_BYTES = 64 * 1024;
 
@@ -15,25 +16,10 @@ export async function readJson(req: Request, maxBytes = DEFAULT_MAX_BYTES): Prom
     );
   }
   const tooLarge = () => new AppError("payload_too_large", `The body must be at most ${maxBytes} bytes.`);
-  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
+  const body = await readCappedBody(req, maxBytes, tooLarge);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
     throw new AppError("bad_request", "The request body is not valid UTF-8.");
   }
