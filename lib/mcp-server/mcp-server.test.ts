@@ -662,6 +662,19 @@ describe("MCP server at /api/mcp", () => {
     expect(
       await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.runId, run.id)),
     ).toHaveLength(2);
+    // An archived project's knowledge is read-only: the insight reaches the feed only, and says so.
+    await db.update(projects).set({ status: "archived" }).where(eq(projects.id, project.id));
+    const archived = await ok<{
+      insight: { seq: number; documentId: string | null; knowledgeNote?: string };
+    }>(client, "add_insight", { run: run.id, text: "After the archive." });
+    expect(archived.insight).toMatchObject({
+      seq: 4,
+      documentId: null,
+      knowledgeNote: "Added to the run's feed only: the project is archived, so its knowledge is read-only.",
+    });
+    expect(
+      await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.runId, run.id)),
+    ).toHaveLength(2);
   });
 
   it("connects, lists tools, creates a task, completes it, and reads a run's status", async () => {
