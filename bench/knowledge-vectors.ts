@@ -93,7 +93,7 @@ async function measure(label: string, db: Db) {
   let indexMs = 0;
   if (support.pgvector) {
     const t = performance.now();
-    await ensureVectorIndex(DIMS, db);
+    await ensureVectorIndex(DIMS, db, [DIMS]);
     indexMs = performance.now() - t;
   }
   const times: number[] = [];

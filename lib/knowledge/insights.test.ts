@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DELETE, PATCH } from "@/app/api/orgs/[org]/knowledge/insights/[id]/route";
 import { GET, POST } from "@/app/api/orgs/[org]/knowledge/insights/route";
 import { getDb, withTenant } from "@/db";
-import { knowledgeChunks, knowledgeDocuments, runTasks } from "@/db/schema";
+import { knowledgeChunks, knowledgeDocuments, projects, runTasks } from "@/db/schema";
 import type { KnowledgeInsightView } from "@/lib/knowledge/types";
 import { createTeam } from "@/tests/support/factories";
 import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
@@ -170,6 +170,30 @@ describe("insights", () => {
     expect((await patch(t.org.slug, "not-a-uuid", { title: "Good title" })).status).toBe(404);
     expect((await (await list(t.org.slug)).insights).map((i) => i.title)).toEqual(["Long enough"]);
     expect(await auditCount(t.org.id, "knowledge_insight.update")).toBe(0);
+  });
+
+  it("refuses with 409 to edit or remove an insight of an archived project, and changes nothing", async () => {
+    const t = await createTeam();
+    const project = await createProjectRow(t.org.id);
+    actAs(t.member);
+    const { insight } = (await (
+      await post(t.org.slug, { project: project.slug, title: "Kept as is", body: "An old lesson." })
+    ).json()) as { insight: KnowledgeInsightView };
+    const db = await getDb();
+    await db.update(projects).set({ status: "archived" }).where(eq(projects.id, project.id));
+    const edited = await patch(t.org.slug, insight.id, { title: "Changed" });
+    expect(edited.status).toBe(409);
+    expect((await errorOf(edited)).message).toBe(
+      "This project is archived. Unarchive it before changing its knowledge.",
+    );
+    expect((await remove(t.org.slug, insight.id)).status).toBe(409);
+    const [doc] = await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.id, insight.id));
+    expect(doc?.title).toBe("Kept as is");
+    expect(await auditCount(t.org.id, "knowledge_insight.update")).toBe(0);
+    expect(await auditCount(t.org.id, "knowledge_insight.delete")).toBe(0);
+    // Unarchived, it can be changed again.
+    await db.update(projects).set({ status: "active" }).where(eq(projects.id, project.id));
+    expect((await patch(t.org.slug, insight.id, { title: "Changed" })).status).toBe(200);
   });
 
   it("answers 404 to another organization and 403 to viewers on changes; uploads are not insights", async () => {

@@ -257,6 +257,24 @@ describe("MCP server at /api/mcp", () => {
     expect((await client.listTools()).tools.length).toBe(MCP_TOOLS.length);
   });
 
+  it("counts search_knowledge against the user's knowledge-search limit, like the HTTP route", async () => {
+    const t = await createTeam();
+    const key = await mintApiKey(t.admin, t.org.slug, MEMBER);
+    const client = await connect(key.secret);
+    expect(
+      (await ok<{ results: unknown[] }>(client, "search_knowledge", { query: "things" })).results,
+    ).toEqual([]);
+    await (await limiterFor("knowledge.search.user")).penalty(
+      t.admin.id,
+      POLICIES["knowledge.search.user"].points,
+    );
+    expect(errorText(await call(client, "search_knowledge", { query: "things" }))).toMatch(
+      /^Too many requests\. Try again in \d+ seconds?\.$/,
+    );
+    // Other tools of the same key are not slowed by it.
+    expect((await ok<{ projects: unknown[] }>(client, "list_projects", {})).projects).toEqual([]);
+  });
+
   it("enforces each tool's scope: a key without it gets a tool error naming the scope", async () => {
     const t = await createTeam();
     const { project, run, artifactId } = await seedRun(t);
@@ -641,6 +659,19 @@ describe("MCP server at /api/mcp", () => {
       text: "Feed only.",
     });
     expect(added.insight).toMatchObject({ seq: 3, documentId: null });
+    expect(
+      await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.runId, run.id)),
+    ).toHaveLength(2);
+    // An archived project's knowledge is read-only: the insight reaches the feed only, and says so.
+    await db.update(projects).set({ status: "archived" }).where(eq(projects.id, project.id));
+    const archived = await ok<{
+      insight: { seq: number; documentId: string | null; knowledgeNote?: string };
+    }>(client, "add_insight", { run: run.id, text: "After the archive." });
+    expect(archived.insight).toMatchObject({
+      seq: 4,
+      documentId: null,
+      knowledgeNote: "Added to the run's feed only: the project is archived, so its knowledge is read-only.",
+    });
     expect(
       await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.runId, run.id)),
     ).toHaveLength(2);

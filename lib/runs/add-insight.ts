@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, or } from "drizzle-orm";
 import { z } from "zod";
-import { runTasks } from "@/db/schema";
+import { projects, runTasks } from "@/db/schema";
 import { notFound } from "@/lib/errors";
 import { insightTitle } from "@/lib/knowledge/insight-schemas";
 import { saveInsightDocument } from "@/lib/knowledge/save-insight";
@@ -39,7 +39,14 @@ export async function addRunInsight(
   ctx: OrgContext,
   runId: string,
   input: AddInsightInput,
-): Promise<{ seq: number; taskId: string | null; agentSlug: string; documentId: string | null }> {
+): Promise<{
+  seq: number;
+  taskId: string | null;
+  agentSlug: string;
+  documentId: string | null;
+  /** Why the insight was not kept as knowledge, when the caller could have written it. */
+  knowledgeNote?: string;
+}> {
   const { task, text } = addInsightSchema.parse(input);
   return ctx.tx(async (tx) => {
     const run = await findRunRow(tx, ctx.org.id, runId);
@@ -65,6 +72,22 @@ export async function addRunInsight(
     const seq = stored?.seq ?? 0;
     // Kept as knowledge only for a caller that may write it (an API key may lack the scope).
     if (!ctx.can("knowledge.write")) return { seq, taskId: taskRow?.id ?? null, agentSlug, documentId: null };
+    // An archived project's knowledge is read-only (as for uploads): the feed keeps the insight.
+    const [project] = await tx
+      .select({ status: projects.status })
+      .from(projects)
+      .where(and(eq(projects.orgId, ctx.org.id), eq(projects.id, run.projectId)))
+      .limit(1);
+    if (project?.status === "archived") {
+      return {
+        seq,
+        taskId: taskRow?.id ?? null,
+        agentSlug,
+        documentId: null,
+        knowledgeNote:
+          "Added to the run's feed only: the project is archived, so its knowledge is read-only.",
+      };
+    }
     const saved = await saveInsightDocument(tx, {
       orgId: ctx.org.id,
       projectId: run.projectId,

@@ -22,6 +22,18 @@ export type EmbedBatchResult =
 export const embeddingText = (heading: string, content: string) =>
   heading ? `${heading}\n\n${content}` : content;
 
+/** The length of the vectors already stored for `modelId` in the organization, or null if none. */
+async function storedDimensions(orgId: string, modelId: string): Promise<number | null> {
+  const [row] = await withTenant({ orgId }, (tx) =>
+    rows<{ dims: number | null }>(
+      tx,
+      sql`select array_length(embedding, 1) as dims from knowledge_chunks
+          where org_id = ${orgId} and embedding_model = ${modelId} and embedding is not null limit 1`,
+    ),
+  );
+  return row?.dims == null ? null : Number(row.dims);
+}
+
 /**
  * One batch of the organization's chunks that lack an embedding from its current model: read,
  * embedded by the provider (outside any transaction), written back where the chunk is unchanged.
@@ -59,6 +71,15 @@ export async function embedChunkBatch(
     }
     throw error;
   }
+  const dims = vectors[0]?.length ?? 0;
+  const pinned = await storedDimensions(orgId, model.id);
+  if (pinned !== null && dims !== pinned) {
+    // Mixed lengths under one model id would make its vectors incomparable (and each new length
+    // would ask for another index): the model id is pinned to the length of its first vectors.
+    const reason = `The embedding server returned ${dims}-dimension vectors for ${model.id}, earlier ${pinned}. Choose another model id to re-embed with a different model.`;
+    await recordEmbeddingFailure(orgId, model.id, reason);
+    return { status: "failed", modelId: model.id, reason };
+  }
   const { embedded, remaining } = await withTenant({ orgId }, async (tx) => {
     const written = await writeEmbeddings(
       tx,
@@ -77,7 +98,6 @@ export async function embedChunkBatch(
     );
     return { embedded: written, remaining: Number(left?.n ?? 0) };
   });
-  const dims = vectors[0]?.length;
   if (dims) await ensureVectorIndex(dims);
   return { status: "embedded", modelId: model.id, embedded, remaining };
 }

@@ -384,6 +384,37 @@ describe("the knowledge-embed function", () => {
     expect(after.lastError).toBeNull();
   });
 
+  it("pins a model id to the length of its first vectors: another length is a permanent error with a readable reason", async () => {
+    const { team, project } = await setup();
+    const model = await resolveEmbeddingModel(team.org.id);
+    await withTenant({ orgId: team.org.id }, (tx) =>
+      saveTextDocument(tx, {
+        orgId: team.org.id,
+        projectId: project.id,
+        source: "upload",
+        key: "test:later",
+        title: "later",
+        text: "# Later\n\nA passage added after the first embeddings.",
+        format: "markdown",
+      }),
+    );
+    server.handle(() => ({ vectors: (input) => input.map((t) => bagOfWords(t, 512)) }));
+    const reason =
+      "The embedding server returned 512-dimension vectors for openai-compatible:bow-256, earlier 256. Choose another model id to re-embed with a different model.";
+    expect(await embedChunkBatch(team.org.id, { model })).toEqual({
+      status: "failed",
+      modelId: "openai-compatible:bow-256",
+      reason,
+    });
+    const chunks = await chunksOf(team.org.id);
+    expect(chunks.filter((c) => c.embedding === null)).toHaveLength(1);
+    expect(chunks.every((c) => c.embedding === null || c.embedding.length === 256)).toBe(true);
+    expect((await getEmbeddingStatus(team.org.id)).lastError?.reason).toBe(reason);
+    // The same length again is accepted.
+    server.handle(() => "default");
+    expect((await embedChunkBatch(team.org.id, { model })).status).toBe("embedded");
+  });
+
   it("sends every request through the guarded fetch: a loopback server is refused when private addresses are not allowed", async () => {
     const { team } = await setup();
     await withTenant({ orgId: team.org.id }, (tx) =>

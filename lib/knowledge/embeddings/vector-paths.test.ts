@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, migrationsFolder, schema, type Tx } from "@/db";
 import { knowledgeChunks, knowledgeDocuments, organizations } from "@/db/schema";
 import { rows } from "@/lib/engine/store";
-import { ensureVectorIndex } from "./ensure-vector-index";
+import { ensureVectorIndex, INDEXED_DIMENSIONS } from "./ensure-vector-index";
 import { normalizeVector } from "./normalize-vector";
 import { rankByVector, vectorRankingQuery } from "./rank-by-vector";
 import { vectorSupport } from "./vector-support";
@@ -139,7 +139,7 @@ describe.each([
   });
 
   it("ranks the nearest chunk first and never another organization's (whose chunk is nearer still)", async () => {
-    expect(await ensureVectorIndex(DIMS, f.db)).toBe(withVector);
+    expect(await ensureVectorIndex(DIMS, f.db, [DIMS])).toBe(withVector);
     const result = await asTenant(f.db, f.orgA, (tx) =>
       rankByVector(tx, { orgId: f.orgA, projectId: null, queryText: "", limit: 10, query, db: f.db }),
     );
@@ -179,7 +179,7 @@ describe.each([
   });
 
   it.runIf(withVector)("creates the HNSW index on demand, and the ranking query uses it", async () => {
-    await ensureVectorIndex(DIMS, f.db);
+    await ensureVectorIndex(DIMS, f.db, [DIMS]);
     const [index] = await rows<{ def: string }>(
       f.db,
       sql`select indexdef as def from pg_indexes where indexname = ${`knowledge_chunks_hnsw_${DIMS}`}`,
@@ -197,6 +197,46 @@ describe.each([
     });
     expect(plan).toContain(`Index Scan using knowledge_chunks_hnsw_${DIMS}`);
   });
+
+  it("builds no index for a dimension count outside the allowlist (ranking scans exactly)", async () => {
+    expect(INDEXED_DIMENSIONS).toEqual([256, 384, 512, 768, 1024, 1536]);
+    expect(await ensureVectorIndex(DIMS, f.db)).toBe(false);
+    expect(await ensureVectorIndex(17, f.db, [17, DIMS])).toBe(withVector);
+    expect(await ensureVectorIndex(1999, f.db)).toBe(false);
+    const indexes = await rows<{ name: string }>(
+      f.db,
+      sql`select indexname as name from pg_indexes where indexname like 'knowledge_chunks_hnsw_%' order by 1`,
+    );
+    expect(indexes.map((i) => i.name)).toEqual(
+      withVector ? ["knowledge_chunks_hnsw_16", "knowledge_chunks_hnsw_17"] : [],
+    );
+  });
+
+  it.runIf(withVector)(
+    "drops and rebuilds an index an interrupted concurrent build left invalid",
+    async () => {
+      const name = "knowledge_chunks_hnsw_384";
+      await f.db.execute(
+        sql.raw(
+          `CREATE INDEX ${name} ON knowledge_chunks USING hnsw ((embedding::vector(384)) vector_cosine_ops) WHERE array_length(embedding, 1) = 384`,
+        ),
+      );
+      await f.db.execute(
+        sql.raw(`update pg_index set indisvalid = false where indexrelid = '${name}'::regclass`),
+      );
+      const validity = () =>
+        rows<{ valid: boolean; oid: number }>(
+          f.db,
+          sql`select indisvalid as valid, indexrelid::int as oid from pg_index where indexrelid = ${name}::regclass`,
+        );
+      const [before] = await validity();
+      expect(before?.valid).toBe(false);
+      expect(await ensureVectorIndex(384, f.db)).toBe(true);
+      const [after] = await validity();
+      expect(after?.valid).toBe(true);
+      expect(after?.oid).not.toBe(before?.oid);
+    },
+  );
 
   it("refuses a dimension that is not a whole number in range before any SQL", async () => {
     await expect(ensureVectorIndex(0, f.db)).rejects.toThrow(/Invalid vector dimension/);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { citedPassages } from "@/lib/knowledge/cite-hits";
 import { searchKnowledge } from "@/lib/knowledge/search";
 import { findProjectRow } from "@/lib/projects/queries";
+import { enforceLimit } from "@/lib/rate-limit/enforce";
 import { defineTool } from "../define-tool";
 import { projectInput } from "../inputs";
 
@@ -19,6 +20,8 @@ export const searchKnowledgeTool = defineTool({
     limit: z.number().int().min(1).max(20).optional().describe("How many passages, 8 when omitted."),
   },
   run: async (ctx, input) => {
+    // The HTTP search route's per-user policy: each search may embed the query with the org's provider.
+    await enforceLimit("knowledge.search.user", ctx.user.id);
     const projectId = input.project
       ? await ctx.tx(async (tx) => (await findProjectRow(tx, ctx.org.id, input.project ?? "")).id)
       : null;
