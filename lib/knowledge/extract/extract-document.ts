@@ -30,7 +30,7 @@ export async function extractDocument(input: {
     result = { ...(await extractPdf(bytes)), format: "text" };
   } else {
     const raw = decodeText(bytes);
-    result = { text: kind === "html" ? htmlToMarkdown(raw) : raw, format: chunkFormatOf(kind) };
+    result = kind === "html" ? htmlToMarkdown(raw) : { text: raw, format: chunkFormatOf(kind) };
   }
   if (result.text.length > MAX_DOCUMENT_CHARS) {
     throw new DocumentRefused(
