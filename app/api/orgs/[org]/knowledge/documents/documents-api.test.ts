@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
 import { knowledgeChunks, knowledgeDocuments, knowledgeDocumentVersions } from "@/db/schema";
 import { MAX_UPLOAD_BYTES } from "@/lib/knowledge/limits";
-import { processDocument } from "@/lib/knowledge/process-document";
+import { failStuckDocument, processDocument } from "@/lib/knowledge/process-document";
 import { searchKnowledge } from "@/lib/knowledge/search";
 import { sweepStuckDocuments } from "@/lib/knowledge/sweep-stuck-documents";
 import type { KnowledgeDocumentView } from "@/lib/knowledge/types";
@@ -169,8 +169,38 @@ describe("POST /knowledge/documents", () => {
     });
     expect(await docRow(doc.id)).toMatchObject({ status: "failed", error: expect.stringMatching(/binary/) });
     expect(await processNewest(doc.id)).toMatchObject({ outcome: "failed" });
+    // The reason is kept; the refused bytes are not.
+    const db = await getDb();
+    const [version] = await db
+      .select({ raw: knowledgeDocumentVersions.raw })
+      .from(knowledgeDocumentVersions)
+      .where(eq(knowledgeDocumentVersions.documentId, doc.id));
+    expect(version?.raw).toBeNull();
     const { documents } = await (await list()).json();
     expect(documents[0]).toMatchObject({ id: doc.id, status: "failed", error: expect.stringMatching(/NUL/) });
+  });
+
+  it("indexes a Markdown file of 1,000 nested list levels as plain text", async () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `${"  ".repeat(i)}- a`).join("\n");
+    const doc = await uploaded({ file: md("deep.md", text) });
+    expect(await processNewest(doc.id)).toMatchObject({ outcome: "ready" });
+    expect(await docRow(doc.id)).toMatchObject({ status: "ready" });
+  });
+
+  it("a stale run's failure handler leaves a newer version processing, which then becomes ready", async () => {
+    const doc = await uploaded({ file: md("a.md", "first text about apples") });
+    await uploaded({ file: md("a.md", "second text about bananas"), documentId: doc.id });
+    expect(
+      await failStuckDocument({ orgId: t.org.id, documentId: doc.id, version: 1 }, "internal error"),
+    ).toBe(false);
+    expect(await docRow(doc.id)).toMatchObject({ status: "processing", error: null });
+    expect(await processNewest(doc.id)).toMatchObject({ outcome: "ready" });
+    expect(await docRow(doc.id)).toMatchObject({ status: "ready", currentVersion: 2 });
+    // The newest version's own handler still fails a stuck document.
+    const other = await uploaded({ file: md("b.md", "stuck") });
+    expect(
+      await failStuckDocument({ orgId: t.org.id, documentId: other.id, version: 1 }, "internal error"),
+    ).toBe(true);
   });
 
   it("versions a re-upload; the same bytes change nothing; a stale version is skipped", async () => {
