@@ -12,7 +12,7 @@ import { DocumentRefused } from "./extract/document-refused";
 import { MAX_TITLE_CHARS, MAX_UPLOAD_BYTES } from "./limits";
 import { resolveProjectScope } from "./resolve-project-scope";
 import { sha256 } from "./save-text-document";
-import { type UploadFields, uploadFieldsSchema } from "./schemas";
+import { INVISIBLE_CHARS, type UploadFields, uploadFieldsSchema } from "./schemas";
 import type { KnowledgeDocumentView } from "./types";
 
 export type UploadInput = UploadFields & { file: File | null | undefined };
@@ -166,11 +166,10 @@ export async function uploadDocument(ctx: OrgContext, input: UploadInput): Promi
   });
 }
 
-/** The last path segment, without control characters, at most 255 characters. */
+/** The last path segment, without control or format (bidi, zero-width) characters, at most 255 characters. */
 function cleanFileName(name: string | undefined): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const clean = base.replace(INVISIBLE_CHARS, "").trim();
   return (clean || "upload").slice(-255);
 }
 

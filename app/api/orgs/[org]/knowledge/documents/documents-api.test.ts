@@ -180,6 +180,23 @@ describe("POST /knowledge/documents", () => {
     expect(documents[0]).toMatchObject({ id: doc.id, status: "failed", error: expect.stringMatching(/NUL/) });
   });
 
+  it("strips bidi overrides and zero-width characters from file names, titles and tags", async () => {
+    const doc = await uploaded({
+      file: md("invoice\u202Egnp.md", "text"),
+      tags: "o\u200Bps, \u2066team\u2069",
+    });
+    expect(doc.title).toBe("invoicegnp");
+    expect(doc.tags).toEqual(["ops", "team"]);
+    const db = await getDb();
+    const [version] = await db
+      .select({ fileName: knowledgeDocumentVersions.fileName })
+      .from(knowledgeDocumentVersions)
+      .where(eq(knowledgeDocumentVersions.documentId, doc.id));
+    expect(version?.fileName).toBe("invoicegnp.md");
+    const renamed = await item("PATCH", doc.id, { body: { title: "Q3\u200F \uFEFFplan" } });
+    expect((await renamed.json()).document.title).toBe("Q3 plan");
+  });
+
   it("indexes a Markdown file of 1,000 nested list levels as plain text", async () => {
     const text = Array.from({ length: 1000 }, (_, i) => `${"  ".repeat(i)}- a`).join("\n");
     const doc = await uploaded({ file: md("deep.md", text) });
