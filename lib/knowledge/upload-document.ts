@@ -6,6 +6,7 @@ import { knowledgeDocumentUploaded } from "@/inngest/events";
 import { parseWith } from "@/lib/api/input";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
+import { assertKnowledgeQuota } from "./assert-knowledge-quota";
 import { documentViews, findDocumentRow } from "./document-view";
 import { detectKind } from "./extract/detect-kind";
 import { DocumentRefused } from "./extract/document-refused";
@@ -94,6 +95,7 @@ export async function uploadDocument(ctx: OrgContext, input: UploadInput): Promi
         }
         return { id: doc.id, version: null };
       }
+      await assertKnowledgeQuota(tx, { orgId: ctx.org.id, addBytes: bytes.byteLength, newDocument: false });
       documentId = doc.id;
       version = (newest?.version ?? 0) + 1;
       await tx
@@ -108,6 +110,7 @@ export async function uploadDocument(ctx: OrgContext, input: UploadInput): Promi
         })
         .where(and(eq(knowledgeDocuments.orgId, ctx.org.id), eq(knowledgeDocuments.id, doc.id)));
     } else {
+      await assertKnowledgeQuota(tx, { orgId: ctx.org.id, addBytes: bytes.byteLength, newDocument: true });
       const [row] = await tx
         .insert(knowledgeDocuments)
         .values({

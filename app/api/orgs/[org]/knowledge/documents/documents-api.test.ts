@@ -8,6 +8,9 @@ import { failStuckDocument, processDocument } from "@/lib/knowledge/process-docu
 import { searchKnowledge } from "@/lib/knowledge/search";
 import { sweepStuckDocuments } from "@/lib/knowledge/sweep-stuck-documents";
 import type { KnowledgeDocumentView } from "@/lib/knowledge/types";
+import { limiterFor } from "@/lib/rate-limit";
+import { POLICIES } from "@/lib/rate-limit/policies";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
 import { createProjectRow } from "@/tests/support/run-fixtures";
@@ -178,6 +181,47 @@ describe("POST /knowledge/documents", () => {
     expect(version?.raw).toBeNull();
     const { documents } = await (await list()).json();
     expect(documents[0]).toMatchObject({ id: doc.id, status: "failed", error: expect.stringMatching(/NUL/) });
+  });
+
+  it("refuses an upload past the organization's quota (documents, bytes), changing nothing", async () => {
+    const doc = await uploaded({ file: md("a.md", "first text") });
+    setTestEnv({ KNOWLEDGE_MAX_DOCUMENTS_PER_ORG: "1", KNOWLEDGE_MAX_BYTES_PER_ORG: "20" });
+    try {
+      const before = await rowCount(knowledgeDocuments, eq(knowledgeDocuments.orgId, t.org.id));
+      const audits = await auditCount(t.org.id);
+      const over = await upload({ file: md("b.md", "second") });
+      expect(over.status).toBe(409);
+      expect((await errorOf(over)).message).toMatch(/limit of 1 uploaded documents.*Delete documents/);
+      // A new version is not a new document, but its bytes count: 10 stored + 11 > 20.
+      const big = await upload({ file: md("a.md", "second text"), documentId: doc.id });
+      expect(big.status).toBe(409);
+      expect((await errorOf(big)).message).toMatch(
+        /limited to 20 bytes and 10 bytes is used: delete documents/,
+      );
+      expect(await rowCount(knowledgeDocuments, eq(knowledgeDocuments.orgId, t.org.id))).toBe(before);
+      expect(
+        await rowCount(knowledgeDocumentVersions, eq(knowledgeDocumentVersions.documentId, doc.id)),
+      ).toBe(1);
+      expect(await auditCount(t.org.id)).toBe(audits);
+      expect(sent.events).toHaveLength(1);
+      // Within the quota, a new version is stored.
+      expect((await upload({ file: md("a.md", "short"), documentId: doc.id })).status).toBe(201);
+      // Another organization has its own quota.
+      const other = await createTeam();
+      actAs(other.member);
+      expect((await upload({ file: md("c.md", "text") }, other.org.slug)).status).toBe(201);
+    } finally {
+      setTestEnv({ KNOWLEDGE_MAX_DOCUMENTS_PER_ORG: undefined, KNOWLEDGE_MAX_BYTES_PER_ORG: undefined });
+    }
+  });
+
+  it("is rate-limited per user", async () => {
+    const policy = POLICIES["knowledge.upload.user"];
+    await (await limiterFor("knowledge.upload.user")).penalty(t.member.id, policy.points);
+    const res = await upload({ file: md("a.md", "text") });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBeTruthy();
+    expect(await rowCount(knowledgeDocuments, eq(knowledgeDocuments.orgId, t.org.id))).toBe(0);
   });
 
   it("strips bidi overrides and zero-width characters from file names, titles and tags", async () => {
