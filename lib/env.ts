@@ -136,6 +136,21 @@ const schema = z.object({
   DOCKER_HOST: optionalString,
   DOCKER_CONTEXT: optionalString,
   DOCKER_CONFIG: optionalString,
+  // Per-organization knowledge quota: bytes of stored uploads (default 1 GiB) and documents (10,000).
+  KNOWLEDGE_MAX_BYTES_PER_ORG: optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ message: "KNOWLEDGE_MAX_BYTES_PER_ORG must be a number of bytes" })
+      .int("KNOWLEDGE_MAX_BYTES_PER_ORG must be a whole number of bytes")
+      .positive("KNOWLEDGE_MAX_BYTES_PER_ORG must be positive")
+      .default(1024 ** 3),
+  ),
+  KNOWLEDGE_MAX_DOCUMENTS_PER_ORG: optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ message: "KNOWLEDGE_MAX_DOCUMENTS_PER_ORG must be a number" })
+      .int("KNOWLEDGE_MAX_DOCUMENTS_PER_ORG must be a whole number")
+      .positive("KNOWLEDGE_MAX_DOCUMENTS_PER_ORG must be positive")
+      .default(10_000),
+  ),
   // Model providers for the agent swarm (lib/ai/env-schema.ts); none set → the scripted demo model.
   ...aiEnvShape,
 });

@@ -20,10 +20,11 @@ export function createKnowledgeProcessDocumentFunction(
       concurrency: [{ key: "event.data.documentId", limit: 1 }],
       triggers: [knowledgeDocumentUploaded],
       onFailure: async ({ event, step }) => {
-        const { orgId, documentId } = event.data.event.data;
+        const { orgId, documentId, version } = event.data.event.data;
         await step.run("fail-document", () =>
           failStuckDocument(
-            { orgId, documentId },
+            // This run's version only: a newer upload being processed is not this run's to fail.
+            { orgId, documentId, version },
             "Processing stopped after an internal error: upload the file again.",
           ),
         );

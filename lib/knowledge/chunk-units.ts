@@ -19,8 +19,42 @@ export type Unit = {
   title?: boolean;
 };
 
-/** Markdown: top-level blocks by their source positions; a heading starts a section. */
+/** Nesting (blockquote markers, list indentation levels) past which Markdown is read as text. */
+export const MAX_MARKDOWN_NESTING = 32;
+/** Emphasis/link delimiters in one block past which Markdown is read as text (micromark is quadratic). */
+export const MAX_BLOCK_DELIMITERS = 2_000;
+
+/**
+ * Whether parsing this Markdown would cost far more than its size (deep lists or quotes, long runs
+ * of emphasis or brackets in one block): one linear scan, no parse. Such a document is chunked as
+ * plain text instead, still indexed.
+ */
+export function isPathologicalMarkdown(text: string): boolean {
+  let delimiters = 0;
+  for (const line of text.split("\n")) {
+    if (!line.trim()) {
+      delimiters = 0;
+      continue;
+    }
+    const quote = /^(?:[ \t]*>)*/.exec(line)?.[0] ?? "";
+    let quotes = 0;
+    for (const c of quote) if (c === ">") quotes++;
+    if (quotes > MAX_MARKDOWN_NESTING) return true;
+    const list = /^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/.exec(line.slice(quote.length));
+    if (list?.[1] && list[1].replace(/\t/g, "    ").length > MAX_MARKDOWN_NESTING * 2) return true;
+    for (const c of line)
+      if (c === "*" || c === "_" || c === "~" || c === "[" || c === "]" || c === "`") delimiters++;
+    if (delimiters > MAX_BLOCK_DELIMITERS) return true;
+  }
+  return false;
+}
+
+/**
+ * Markdown: top-level blocks by their source positions; a heading starts a section. Markdown whose
+ * structure would make the parser slow (see `isPathologicalMarkdown`) is split as plain text.
+ */
 export function markdownUnits(text: string): Unit[] {
+  if (isPathologicalMarkdown(text)) return paragraphUnits(text);
   const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const trail: { depth: number; title: string }[] = [];
   const units: Unit[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CHUNK_HARD_MAX_CHARS, chunkText } from "./chunk";
+import { isPathologicalMarkdown } from "./chunk-units";
 import { CHUNK_OVERLAP_CHARS, CHUNK_TARGET_CHARS } from "./limits";
 import { chunkPages, pageOfOffset } from "./page-of-offset";
 import type { Chunk } from "./types";
@@ -189,5 +190,28 @@ describe("pages", () => {
       [3, "c", 5],
     ]);
     expectExactPositions(text, chunks);
+  });
+});
+
+describe("pathological Markdown", () => {
+  // The reviewer's inputs: each once stalled or crashed the parser. Read as plain text instead.
+  const inputs: [string, string][] = [
+    ["1,000 nested list levels", Array.from({ length: 1000 }, (_, i) => `${"  ".repeat(i)}- a`).join("\n")],
+    ["200,000 emphasis openers", "*a ".repeat(200_000)],
+    ["2,000 nested quotes", `${">".repeat(2000)} a`],
+    ["8,000 nested quotes", `${">".repeat(8000)} a`],
+  ];
+  it.each(inputs)("%s is chunked as plain text, still indexed", (_, text) => {
+    expect(isPathologicalMarkdown(text)).toBe(true);
+    const chunks = chunkText(text, "markdown");
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks).toEqual(chunkText(text, "text"));
+    expectExactPositions(text, chunks.slice(0, 20));
+  });
+
+  it("ordinary nesting and emphasis are still parsed as Markdown", () => {
+    const text = `# Guide\n\n${Array.from({ length: 10 }, (_, i) => `${"  ".repeat(i)}- item *${i}*`).join("\n")}\n\n> > quoted **bold**`;
+    expect(isPathologicalMarkdown(text)).toBe(false);
+    expect(chunkText(text, "markdown")[0]?.heading).toBe("Guide");
   });
 });

@@ -4,6 +4,8 @@
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Largest extracted text kept for one document (longer text is refused, not truncated). */
 export const MAX_DOCUMENT_CHARS = 2_000_000;
+/** Most pages read from one PDF (a longer one is refused). */
+export const MAX_PDF_PAGES = 2_000;
 /** Target size of a chunk, and the overlap carried from the previous one, in characters. */
 export const CHUNK_TARGET_CHARS = 1_200;
 export const CHUNK_OVERLAP_CHARS = 150;

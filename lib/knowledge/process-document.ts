@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { type Tx, withTenant } from "@/db";
 import { knowledgeDocuments, knowledgeDocumentVersions } from "@/db/schema";
 import { chunkText } from "./chunk";
@@ -7,6 +7,7 @@ import { DocumentRefused } from "./extract/document-refused";
 import { type ExtractedDocument, extractDocument } from "./extract/extract-document";
 import { chunkPages } from "./page-of-offset";
 import { storeChunks } from "./save-text-document";
+import type { Chunk } from "./types";
 
 export type ProcessRef = { orgId: string; documentId: string; version: number };
 
@@ -41,6 +42,7 @@ export async function processDocument(ref: ProcessRef): Promise<ProcessOutcome> 
   const { row } = loaded;
 
   let extracted: ExtractedDocument | null = null;
+  let chunks: Chunk[] = [];
   let reason: string | null = null;
   if (!row?.raw) {
     reason = "The uploaded file is no longer stored: upload it again.";
@@ -51,9 +53,15 @@ export async function processDocument(ref: ProcessRef): Promise<ProcessOutcome> 
         fileName: row.fileName ?? "upload",
         mimeType: row.mimeType,
       });
+      chunks = extracted.pages
+        ? chunkPages(extracted.text, extracted.pages)
+        : chunkText(extracted.text, extracted.format);
     } catch (error) {
-      if (!(error instanceof DocumentRefused)) throw error;
-      reason = error.reason;
+      extracted = null;
+      // A stack overflow in a parser is a property of the bytes: retrying gives the same answer.
+      if (error instanceof RangeError) reason = "This document is nested too deeply to read.";
+      else if (error instanceof DocumentRefused) reason = error.reason;
+      else throw error;
     }
   }
 
@@ -67,11 +75,10 @@ export async function processDocument(ref: ProcessRef): Promise<ProcessOutcome> 
         .update(knowledgeDocuments)
         .set({ status: "failed", error: why, updatedAt: new Date() })
         .where(and(eq(knowledgeDocuments.orgId, ref.orgId), eq(knowledgeDocuments.id, ref.documentId)));
+      // The reason stays on the document; the refused bytes are not kept.
+      await tx.update(knowledgeDocumentVersions).set({ raw: null }).where(versionWhere(ref));
       return { outcome: "failed", reason: why };
     }
-    const chunks = extracted.pages
-      ? chunkPages(extracted.text, extracted.pages)
-      : chunkText(extracted.text, extracted.format);
     await tx
       .update(knowledgeDocumentVersions)
       .set({ text: extracted.text, raw: null })
@@ -130,9 +137,16 @@ async function readState(
 /**
  * The last resort (the function's `onFailure`, the sweep): a document still `processing` becomes
  * `failed` with `reason`, so no document waits forever. One already ready or failed is left alone.
+ * With `version` (a run's failure handler), only while that version is still the newest: a stale
+ * run never fails a newer upload that is being processed.
  */
-export async function failStuckDocument(ref: Omit<ProcessRef, "version">, reason: string): Promise<boolean> {
+export async function failStuckDocument(
+  ref: Omit<ProcessRef, "version"> & { version?: number },
+  reason: string,
+): Promise<boolean> {
   return withTenant({ orgId: ref.orgId }, async (tx) => {
+    const newest = sql`(select max(${knowledgeDocumentVersions.version}) from ${knowledgeDocumentVersions}
+      where ${knowledgeDocumentVersions.orgId} = ${ref.orgId} and ${knowledgeDocumentVersions.documentId} = ${ref.documentId})`;
     const rows = await tx
       .update(knowledgeDocuments)
       .set({ status: "failed", error: reason, updatedAt: new Date() })
@@ -141,6 +155,7 @@ export async function failStuckDocument(ref: Omit<ProcessRef, "version">, reason
           eq(knowledgeDocuments.orgId, ref.orgId),
           eq(knowledgeDocuments.id, ref.documentId),
           eq(knowledgeDocuments.status, "processing"),
+          ref.version === undefined ? undefined : sql`${newest} = ${ref.version}`,
         ),
       )
       .returning({ id: knowledgeDocuments.id });

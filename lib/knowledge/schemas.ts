@@ -11,16 +11,24 @@ export const projectSlugField = z
   .nullable()
   .transform((v) => v || null);
 
-export const titleField = z
-  .string()
-  .trim()
-  .min(1, "Give the document a title.")
-  .max(MAX_TITLE_CHARS, `At most ${MAX_TITLE_CHARS} characters.`);
+/** Control and format characters (bidi overrides, zero-width spaces): they hide or reorder a name. */
+export const INVISIBLE_CHARS = /[\p{Cc}\p{Cf}]/gu;
+const visible = z.string().transform((s) => s.replace(INVISIBLE_CHARS, ""));
+
+export const titleField = visible.pipe(
+  z
+    .string()
+    .trim()
+    .min(1, "Give the document a title.")
+    .max(MAX_TITLE_CHARS, `At most ${MAX_TITLE_CHARS} characters.`),
+);
 
 /** Tags: trimmed, lower-cased, de-duplicated; empty ones dropped. */
 export const tagsField = z
   .array(
-    z.string().trim().toLowerCase().max(MAX_TAG_CHARS, `Each tag is at most ${MAX_TAG_CHARS} characters.`),
+    visible.pipe(
+      z.string().trim().toLowerCase().max(MAX_TAG_CHARS, `Each tag is at most ${MAX_TAG_CHARS} characters.`),
+    ),
   )
   .transform((tags) => [...new Set(tags.filter(Boolean))])
   .refine((tags) => tags.length <= MAX_TAGS, `At most ${MAX_TAGS} tags.`);

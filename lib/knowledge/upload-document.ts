@@ -6,13 +6,14 @@ import { knowledgeDocumentUploaded } from "@/inngest/events";
 import { parseWith } from "@/lib/api/input";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "@/lib/orgs/context";
+import { assertKnowledgeQuota } from "./assert-knowledge-quota";
 import { documentViews, findDocumentRow } from "./document-view";
 import { detectKind } from "./extract/detect-kind";
 import { DocumentRefused } from "./extract/document-refused";
 import { MAX_TITLE_CHARS, MAX_UPLOAD_BYTES } from "./limits";
 import { resolveProjectScope } from "./resolve-project-scope";
 import { sha256 } from "./save-text-document";
-import { type UploadFields, uploadFieldsSchema } from "./schemas";
+import { INVISIBLE_CHARS, type UploadFields, uploadFieldsSchema } from "./schemas";
 import type { KnowledgeDocumentView } from "./types";
 
 export type UploadInput = UploadFields & { file: File | null | undefined };
@@ -94,6 +95,7 @@ export async function uploadDocument(ctx: OrgContext, input: UploadInput): Promi
         }
         return { id: doc.id, version: null };
       }
+      await assertKnowledgeQuota(tx, { orgId: ctx.org.id, addBytes: bytes.byteLength, newDocument: false });
       documentId = doc.id;
       version = (newest?.version ?? 0) + 1;
       await tx
@@ -108,6 +110,7 @@ export async function uploadDocument(ctx: OrgContext, input: UploadInput): Promi
         })
         .where(and(eq(knowledgeDocuments.orgId, ctx.org.id), eq(knowledgeDocuments.id, doc.id)));
     } else {
+      await assertKnowledgeQuota(tx, { orgId: ctx.org.id, addBytes: bytes.byteLength, newDocument: true });
       const [row] = await tx
         .insert(knowledgeDocuments)
         .values({
@@ -166,11 +169,10 @@ export async function uploadDocument(ctx: OrgContext, input: UploadInput): Promi
   });
 }
 
-/** The last path segment, without control characters, at most 255 characters. */
+/** The last path segment, without control or format (bidi, zero-width) characters, at most 255 characters. */
 function cleanFileName(name: string | undefined): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const clean = base.replace(INVISIBLE_CHARS, "").trim();
   return (clean || "upload").slice(-255);
 }
 

@@ -44,6 +44,12 @@ export const POLICIES = {
     key: "user",
     applies: "knowledge searches of one user (each may embed the query with the organization's provider)",
   },
+  "knowledge.upload.user": {
+    points: 60,
+    duration: 600,
+    key: "user",
+    applies: "knowledge document uploads (new documents and new versions) of one user",
+  },
   "auth.ip": {
     points: 20,
     duration: 60,

@@ -60,6 +60,15 @@ describe("extractDocument", () => {
     expect(out.text).not.toMatch(/alert|steal|color:red/);
   });
 
+  it.each([
+    ["20,000 nested <div>s", `${"<div>".repeat(20_000)}deep text${"</div>".repeat(20_000)}`],
+    ["20,000 nested <b>s", `<p>${"<b>".repeat(20_000)}bold text</p><script>steal()</script>`],
+  ])("reads %s as plain text instead of overflowing the converter", async (_, html) => {
+    const out = await extractDocument({ bytes: enc(html), fileName: "deep.html" });
+    expect(out.format).toBe("text");
+    expect(out.text).toMatch(/^(deep|bold) text$/);
+  });
+
   it("reads a PDF page by page and records where each page starts", async () => {
     const bytes = await makePdf(["Rollback with the release tool.", "Page two explains canaries."]);
     const out = await extractDocument({ bytes, fileName: "runbook.pdf", mimeType: "application/pdf" });

@@ -3,7 +3,7 @@ import type { PageStart } from "../page-of-offset";
 import type { ChunkFormat } from "../types";
 import { decodeText } from "./decode-text";
 import { chunkFormatOf, detectKind } from "./detect-kind";
-import { DocumentRefused } from "./document-refused";
+import { DocumentRefused, tooLongReason } from "./document-refused";
 import { extractPdf } from "./extract-pdf";
 import { htmlToMarkdown } from "./html-to-markdown";
 
@@ -30,12 +30,10 @@ export async function extractDocument(input: {
     result = { ...(await extractPdf(bytes)), format: "text" };
   } else {
     const raw = decodeText(bytes);
-    result = { text: kind === "html" ? htmlToMarkdown(raw) : raw, format: chunkFormatOf(kind) };
+    result = kind === "html" ? htmlToMarkdown(raw) : { text: raw, format: chunkFormatOf(kind) };
   }
   if (result.text.length > MAX_DOCUMENT_CHARS) {
-    throw new DocumentRefused(
-      `This document's text is longer than ${MAX_DOCUMENT_CHARS.toLocaleString("en")} characters: split it into smaller files.`,
-    );
+    throw new DocumentRefused(tooLongReason());
   }
   if (!result.text.trim()) throw new DocumentRefused("This document has no text.");
   return result;

@@ -4,10 +4,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
 import { knowledgeChunks, knowledgeDocuments, knowledgeDocumentVersions } from "@/db/schema";
 import { MAX_UPLOAD_BYTES } from "@/lib/knowledge/limits";
-import { processDocument } from "@/lib/knowledge/process-document";
+import { failStuckDocument, processDocument } from "@/lib/knowledge/process-document";
 import { searchKnowledge } from "@/lib/knowledge/search";
 import { sweepStuckDocuments } from "@/lib/knowledge/sweep-stuck-documents";
 import type { KnowledgeDocumentView } from "@/lib/knowledge/types";
+import { limiterFor } from "@/lib/rate-limit";
+import { POLICIES } from "@/lib/rate-limit/policies";
+import { setTestEnv } from "@/tests/support/env";
 import { createTeam } from "@/tests/support/factories";
 import { auditCount, errorOf, jsonRequest, routeArgs, rowCount } from "@/tests/support/org-helpers";
 import { createProjectRow } from "@/tests/support/run-fixtures";
@@ -169,8 +172,96 @@ describe("POST /knowledge/documents", () => {
     });
     expect(await docRow(doc.id)).toMatchObject({ status: "failed", error: expect.stringMatching(/binary/) });
     expect(await processNewest(doc.id)).toMatchObject({ outcome: "failed" });
+    // The reason is kept; the refused bytes are not.
+    const db = await getDb();
+    const [version] = await db
+      .select({ raw: knowledgeDocumentVersions.raw })
+      .from(knowledgeDocumentVersions)
+      .where(eq(knowledgeDocumentVersions.documentId, doc.id));
+    expect(version?.raw).toBeNull();
     const { documents } = await (await list()).json();
     expect(documents[0]).toMatchObject({ id: doc.id, status: "failed", error: expect.stringMatching(/NUL/) });
+  });
+
+  it("refuses an upload past the organization's quota (documents, bytes), changing nothing", async () => {
+    const doc = await uploaded({ file: md("a.md", "first text") });
+    setTestEnv({ KNOWLEDGE_MAX_DOCUMENTS_PER_ORG: "1", KNOWLEDGE_MAX_BYTES_PER_ORG: "20" });
+    try {
+      const before = await rowCount(knowledgeDocuments, eq(knowledgeDocuments.orgId, t.org.id));
+      const audits = await auditCount(t.org.id);
+      const over = await upload({ file: md("b.md", "second") });
+      expect(over.status).toBe(409);
+      expect((await errorOf(over)).message).toMatch(/limit of 1 uploaded documents.*Delete documents/);
+      // A new version is not a new document, but its bytes count: 10 stored + 11 > 20.
+      const big = await upload({ file: md("a.md", "second text"), documentId: doc.id });
+      expect(big.status).toBe(409);
+      expect((await errorOf(big)).message).toMatch(
+        /limited to 20 bytes and 10 bytes is used: delete documents/,
+      );
+      expect(await rowCount(knowledgeDocuments, eq(knowledgeDocuments.orgId, t.org.id))).toBe(before);
+      expect(
+        await rowCount(knowledgeDocumentVersions, eq(knowledgeDocumentVersions.documentId, doc.id)),
+      ).toBe(1);
+      expect(await auditCount(t.org.id)).toBe(audits);
+      expect(sent.events).toHaveLength(1);
+      // Within the quota, a new version is stored.
+      expect((await upload({ file: md("a.md", "short"), documentId: doc.id })).status).toBe(201);
+      // Another organization has its own quota.
+      const other = await createTeam();
+      actAs(other.member);
+      expect((await upload({ file: md("c.md", "text") }, other.org.slug)).status).toBe(201);
+    } finally {
+      setTestEnv({ KNOWLEDGE_MAX_DOCUMENTS_PER_ORG: undefined, KNOWLEDGE_MAX_BYTES_PER_ORG: undefined });
+    }
+  });
+
+  it("is rate-limited per user", async () => {
+    const policy = POLICIES["knowledge.upload.user"];
+    await (await limiterFor("knowledge.upload.user")).penalty(t.member.id, policy.points);
+    const res = await upload({ file: md("a.md", "text") });
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBeTruthy();
+    expect(await rowCount(knowledgeDocuments, eq(knowledgeDocuments.orgId, t.org.id))).toBe(0);
+  });
+
+  it("strips bidi overrides and zero-width characters from file names, titles and tags", async () => {
+    const doc = await uploaded({
+      file: md("invoice\u202Egnp.md", "text"),
+      tags: "o\u200Bps, \u2066team\u2069",
+    });
+    expect(doc.title).toBe("invoicegnp");
+    expect(doc.tags).toEqual(["ops", "team"]);
+    const db = await getDb();
+    const [version] = await db
+      .select({ fileName: knowledgeDocumentVersions.fileName })
+      .from(knowledgeDocumentVersions)
+      .where(eq(knowledgeDocumentVersions.documentId, doc.id));
+    expect(version?.fileName).toBe("invoicegnp.md");
+    const renamed = await item("PATCH", doc.id, { body: { title: "Q3\u200F \uFEFFplan" } });
+    expect((await renamed.json()).document.title).toBe("Q3 plan");
+  });
+
+  it("indexes a Markdown file of 1,000 nested list levels as plain text", async () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `${"  ".repeat(i)}- a`).join("\n");
+    const doc = await uploaded({ file: md("deep.md", text) });
+    expect(await processNewest(doc.id)).toMatchObject({ outcome: "ready" });
+    expect(await docRow(doc.id)).toMatchObject({ status: "ready" });
+  });
+
+  it("a stale run's failure handler leaves a newer version processing, which then becomes ready", async () => {
+    const doc = await uploaded({ file: md("a.md", "first text about apples") });
+    await uploaded({ file: md("a.md", "second text about bananas"), documentId: doc.id });
+    expect(
+      await failStuckDocument({ orgId: t.org.id, documentId: doc.id, version: 1 }, "internal error"),
+    ).toBe(false);
+    expect(await docRow(doc.id)).toMatchObject({ status: "processing", error: null });
+    expect(await processNewest(doc.id)).toMatchObject({ outcome: "ready" });
+    expect(await docRow(doc.id)).toMatchObject({ status: "ready", currentVersion: 2 });
+    // The newest version's own handler still fails a stuck document.
+    const other = await uploaded({ file: md("b.md", "stuck") });
+    expect(
+      await failStuckDocument({ orgId: t.org.id, documentId: other.id, version: 1 }, "internal error"),
+    ).toBe(true);
   });
 
   it("versions a re-upload; the same bytes change nothing; a stale version is skipped", async () => {

@@ -20,19 +20,22 @@ const FORM_OVERHEAD_BYTES = 64 * 1024;
  * multipart/form-data: `file`, and optionally `project` (slug), `title`, `tags` (comma-separated)
  * and `documentId` (upload a new version of that document). 201 with the document, `processing`.
  */
-export const POST = orgRoute({ permission: "knowledge.write" }, async ({ req, ctx }) => {
-  const form = await readForm(req, MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES);
-  const text = (name: string) => {
-    const v = form.get(name);
-    return typeof v === "string" && v !== "" ? v : undefined;
-  };
-  const file = form.get("file");
-  const document = await uploadDocument(ctx, {
-    file: file instanceof File ? file : null,
-    projectSlug: text("project"),
-    title: text("title"),
-    tags: text("tags"),
-    documentId: text("documentId"),
-  });
-  return Response.json({ document }, { status: 201 });
-});
+export const POST = orgRoute(
+  { permission: "knowledge.write", limit: "knowledge.upload.user" },
+  async ({ req, ctx }) => {
+    const form = await readForm(req, MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES);
+    const text = (name: string) => {
+      const v = form.get(name);
+      return typeof v === "string" && v !== "" ? v : undefined;
+    };
+    const file = form.get("file");
+    const document = await uploadDocument(ctx, {
+      file: file instanceof File ? file : null,
+      projectSlug: text("project"),
+      title: text("title"),
+      tags: text("tags"),
+      documentId: text("documentId"),
+    });
+    return Response.json({ document }, { status: 201 });
+  },
+);
